@@ -1,0 +1,109 @@
+"""The rule catalog: rule instances as data (checks/rules/*.yaml), validated before any data.
+
+A rule names its kind (zzqa/kinds), carries its own id, title, severity and why, and the
+parameters its kind asks for.  Unknown kinds, unknown fields, wrong types, duplicate ids and
+columns the table descriptions do not have are InputErrors naming file and line (exit 2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+
+from . import yamlsource
+from .form import Form
+from .formula import FormulaError
+from .kinds import REGISTRY
+from .model import InputError
+
+COMMON = {"id", "aliases", "kind", "title", "severity", "why", "message"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str
+    title: str
+    severity: str
+    why: str
+    params: dict
+    file: str
+    line: int
+    message: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def module(self):
+        return REGISTRY[self.kind]
+
+
+@dataclass
+class Catalog:
+    rules: list[Rule]
+    by_alias: dict[str, str] = field(default_factory=dict)
+
+    def get(self, rule_id: str) -> Rule | None:
+        rule_id = self.by_alias.get(rule_id.upper(), rule_id.upper())
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def select(self, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> list[Rule]:
+        """Rules whose id (or alias) starts with a selected prefix and with no ignored one."""
+        def hit(rule: Rule, prefixes) -> bool:
+            names = (rule.id, *rule.aliases)
+            return any(n.startswith(p.upper()) for n in names for p in prefixes)
+        return [r for r in self.rules
+                if (not select or hit(r, select)) and not (ignore and hit(r, ignore))]
+
+
+def load(checks_dir: Path, form: Form) -> Catalog:
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in sorted((checks_dir / "rules").glob("*.yaml")):
+        src = yamlsource.load(path, "rules")
+        for i, entry in enumerate(src.data["rules"]):
+            line = src.line("rules", i)
+            rule = _rule(entry, path, line, src, i)
+            for name in (rule.id, *rule.aliases):
+                if name in seen:
+                    raise InputError(path, f"rule id {name} is already used at {seen[name]}", line)
+                seen[name] = f"{path.name}:{line}"
+            _check_columns(rule, form, path, src, i)
+            rules.append(rule)
+    if not rules:
+        raise InputError(checks_dir / "rules", "no rules found")
+    aliases = {a: r.id for r in rules for a in r.aliases}
+    return Catalog(sorted(rules, key=lambda r: r.id), aliases)
+
+
+def _rule(entry: dict, path: Path, line: int, src, i: int) -> Rule:
+    kind = entry["kind"]
+    if kind not in REGISTRY:
+        raise InputError(path, f"unknown kind {kind!r} (known: {', '.join(REGISTRY)})",
+                         src.line("rules", i, "kind"))
+    module = REGISTRY[kind]
+    params = {k: v for k, v in entry.items() if k not in COMMON}
+    schema = {"type": "object", "additionalProperties": False, **module.OPTIONS}
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(params),
+                    key=lambda e: list(e.absolute_path))
+    if errors:
+        e = errors[0]
+        raise InputError(path, f"rule {entry['id']} ({kind}): {e.message}",
+                         src.line("rules", i, *e.absolute_path))
+    return Rule(entry["id"], kind, entry["title"], entry["severity"], entry["why"].strip(), params,
+                path.name, line, entry.get("message"), tuple(entry.get("aliases", ())))
+
+
+def _check_columns(rule: Rule, form: Form, path: Path, src, i: int) -> None:
+    try:
+        refs = rule.module.columns(rule.params)
+    except FormulaError as exc:
+        raise InputError(path, f"rule {rule.id}: {exc}", src.line("rules", i)) from None
+    for table, column in refs:
+        spec = form.tables.get(table)
+        if spec is None:
+            raise InputError(path, f"rule {rule.id}: unknown table {table!r}", src.line("rules", i))
+        if column is not None and spec.column(column) is None:
+            raise InputError(path, f"rule {rule.id}: table {table} has no column {column!r}",
+                             src.line("rules", i))

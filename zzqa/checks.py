@@ -1,0 +1,167 @@
+"""Vectors of checks and the interval arithmetic that decides them.
+
+A rule expands to N checks.  A kind computes, for each check and for both readings, whether
+it holds, then hands the engine an `Evaluated`: statuses plus the callables that explain a
+single check (cells, expected, actual, the value a cell would need).  Details are built only
+for the checks that do not pass, so passing a million checks costs array arithmetic only.
+
+Readings (docs/rounding.md): STRICT reads every cell at least at its column's usual decimals;
+LOOSE reads each cell at the decimals it shows.  A check holds, holds only within rounding
+(fails strict, holds loose), fails (fails both), or cannot be evaluated (an operand is blank
+or unreadable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from . import numbers
+from .model import LOOSE, STRICT, Value
+from .period import BLANK, Table
+
+PASS, ROUNDING, FAIL, UNEVALUABLE = 0, 1, 2, 3
+
+CellRef = tuple[str, int, str]  # (table id, row position, column id)
+Interval = tuple[Fraction, Fraction]
+
+
+@dataclass
+class Evaluated:
+    """N checks of one rule, decided; callables explain check i on demand."""
+
+    status: np.ndarray
+    label: Callable[[int], str]
+    cells: Callable[[int], list[CellRef]]
+    expected: Callable[[int, str], Value]
+    actual: Callable[[int, str], Value]
+    miss: Callable[[int, str], float]
+    solve: Callable[[int, CellRef], Interval | None] = lambda i, c: None
+    reason: Callable[[int], str] = lambda i: "an operand is blank or not a number"
+    fields: Callable[[int], dict] = lambda i: {}
+    relation: str = "="
+    # what the checks read, for coverage: (table, column, rows) with rows one per check, or
+    # a list of row arrays per check for sums
+    reads: list[tuple[Table, str, object]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.status)
+
+
+def decide(strict_ok: np.ndarray, loose_ok: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    status = np.where(strict_ok, PASS, np.where(loose_ok, ROUNDING, FAIL)).astype(np.int8)
+    status[missing] = UNEVALUABLE
+    return status
+
+
+@dataclass
+class Operand:
+    """One term of a linear expression over N checks: a cell per check, or a sum of cells."""
+
+    table: Table
+    column: str
+    rows: list[np.ndarray] | np.ndarray  # one row per check, or an array of rows per check
+    coef: int = 1
+    aggregate: bool = False
+    absent_is_zero: bool = True  # a unit with no row in this table contributes 0
+    lo: dict[str, np.ndarray] = field(default_factory=dict)
+    hi: dict[str, np.ndarray] = field(default_factory=dict)
+    missing: np.ndarray | None = None
+
+    def __post_init__(self):
+        a = self.table.arrays(self.column)
+        for reading, half in ((STRICT, a.half_strict), (LOOSE, a.half_loose)):
+            if self.aggregate:
+                lo = np.array([int((a.val[r] - half[r]).sum()) for r in self.rows], dtype=np.int64)
+                hi = np.array([int((a.val[r] + half[r]).sum()) for r in self.rows], dtype=np.int64)
+            else:
+                r = np.asarray(self.rows)
+                absent = r < 0
+                rr = np.where(absent, 0, r)
+                lo = np.where(absent, 0, a.val[rr] - half[rr])
+                hi = np.where(absent, 0, a.val[rr] + half[rr])
+            self.lo[reading], self.hi[reading] = lo, hi
+        if self.aggregate:
+            self.missing = np.array([bool((a.state[r] >= BLANK).any()) for r in self.rows])
+        else:
+            r = np.asarray(self.rows)
+            self.missing = (r >= 0) & (a.state[np.where(r < 0, 0, r)] >= BLANK)
+            if not self.absent_is_zero:
+                self.missing |= r < 0
+
+    def refs(self, i: int) -> list[CellRef]:
+        rows = self.rows[i] if self.aggregate else [self.rows[i]]
+        return [(self.table.name, int(r), self.column) for r in rows if r >= 0]
+
+    def printed(self, i: int) -> str:
+        if self.aggregate:
+            return "Σ " + self.column
+        r = int(self.rows[i])
+        return self.table.text(r, self.column) if r >= 0 else "0"
+
+
+def scaled_interval(lo, hi) -> tuple[float, float]:
+    return numbers.to_float(int(lo)), numbers.to_float(int(hi))
+
+
+def linear(lhs: list[Operand], rhs: list[Operand], relation: str, n: int,
+           label: Callable[[int], str]) -> Evaluated:
+    """Decide Σ lhs (relation) Σ rhs for n checks; relation is '=', '<=' or '>='."""
+    terms = [(op, +op.coef) for op in lhs] + [(op, -op.coef) for op in rhs]
+
+    def bounds(reading: str, sel: list = terms):
+        lo = np.zeros(n, dtype=np.int64)
+        hi = np.zeros(n, dtype=np.int64)
+        for op, c in sel:
+            a, b = c * op.lo[reading], c * op.hi[reading]
+            lo += np.minimum(a, b)
+            hi += np.maximum(a, b)
+        return lo, hi
+
+    def ok(lo, hi):
+        if relation == "=":
+            return (lo <= 0) & (hi >= 0)
+        return lo <= 0 if relation == "<=" else hi >= 0
+
+    e = {r: bounds(r) for r in (STRICT, LOOSE)}
+    missing = np.zeros(n, dtype=bool)
+    for op, _ in terms:
+        missing |= op.missing
+    status = decide(ok(*e[STRICT]), ok(*e[LOOSE]), missing)
+
+    def side(ops, i, reading):
+        lo = sum(min(op.coef * op.lo[reading][i], op.coef * op.hi[reading][i]) for op in ops)
+        hi = sum(max(op.coef * op.lo[reading][i], op.coef * op.hi[reading][i]) for op in ops)
+        text = " + ".join(op.printed(i) for op in ops).replace("+ -", "- ")
+        return Value(text, *scaled_interval(lo, hi))
+
+    def miss(i, reading):
+        lo, hi = int(e[reading][0][i]), int(e[reading][1][i])
+        gap = lo if lo > 0 and relation != ">=" else (-hi if hi < 0 and relation != "<=" else 0)
+        return numbers.to_float(gap)
+
+    def solve(i, ref):
+        if relation != "=":
+            return None
+        for op, c in terms:
+            if (ref[0], ref[2]) == (op.table.name, op.column) and ref in op.refs(i):
+                lo, hi = int(e[STRICT][0][i]), int(e[STRICT][1][i])
+                cell = op.table.interval(ref[1], ref[2], STRICT)
+                if cell is None:
+                    return None
+                a, b = c * cell[0], c * cell[1]
+                rest = (lo - min(a, b), hi - max(a, b))
+                x = sorted((Fraction(-rest[1], c), Fraction(-rest[0], c)))
+                return x[0], x[1]
+        return None
+
+    return Evaluated(
+        status=status, label=label,
+        cells=lambda i: [ref for op, _ in terms for ref in op.refs(i)],
+        expected=lambda i, r: side(rhs, i, r), actual=lambda i, r: side(lhs, i, r),
+        miss=miss, solve=solve, relation=relation,
+        reads=[(op.table, op.column, op.rows) for op, _ in terms],
+    )

@@ -1,0 +1,220 @@
+"""run(period, form, catalog) -> Report.  Pure: no printing, no exit codes.
+
+The engine stamps rule ids and severities (from the catalog) on what the kinds decide,
+turns failed checks into findings, turns checks that hold only within rounding into one
+warning per under-printed cell, and counts coverage.  An exception inside a kind becomes a
+result for that rule and never aborts the run.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from fractions import Fraction
+
+import numpy as np
+
+from . import numbers, schema
+from .catalog import Catalog, Rule
+from .checks import FAIL, PASS, ROUNDING, UNEVALUABLE, Evaluated
+from .form import Form
+from .model import LOOSE, STRICT, Cell, Finding, Report, RuleTally, UncoveredCell, Value
+from .period import NUMBER, Period
+
+PRECISION_RULE = "D001"  # the catalog rule that stamps holds-only-within-rounding warnings
+
+
+def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=()) -> Report:
+    rules = catalog.select(select, ignore)
+    report = Report(target=str(period.root), period=period.name,
+                    tables=sorted(period.tables), labels={t.name: t.title for t in form.tables.values()})
+    _schema_findings(period, rules, report)
+    covered = {name: {c: np.zeros(len(t.raw), bool) for c in t.scaled}
+               for name, t in period.tables.items()}
+    rounding: dict[tuple, list] = defaultdict(list)  # under-printed cell -> [(rule, label, interval)]
+    for rule in rules:
+        if not hasattr(rule.module, "evaluate"):  # schema and precision: stamped by the engine
+            continue
+        tally = RuleTally(rule.id, rule.title, rule.kind, rule.severity)
+        report.tallies.append(tally)
+        why_not = _unevaluable(rule, period)
+        if why_not is None:
+            try:
+                evaluated = rule.module.evaluate(rule, period)
+            except Exception as exc:  # a broken kind is a result for its rule, not a crash
+                why_not = f"the rule failed to run: {type(exc).__name__}: {exc}"
+        if why_not is not None:
+            tally.checks = tally.unevaluable = 1
+            report.findings.append(Finding(rule.id, "info", f"could not evaluate: {why_not}",
+                                           rule.params.get("table", ""), ()))
+            continue
+        for ev in evaluated:
+            _tally(tally, ev)
+            _mark(covered, ev)
+            _findings(rule, ev, period, report, rounding)
+    precision = catalog.get(PRECISION_RULE)
+    if precision and catalog.select((PRECISION_RULE,), ignore):
+        _rounding_findings(precision, rounding, period, report)
+    _coverage(period, rules, covered, report)
+    report.findings.sort(key=Finding.sort_key)
+    return report
+
+
+def cell(period: Period, ref) -> Cell:
+    return period.tables[ref[0]].cell(ref[1], ref[2])
+
+
+def _unevaluable(rule: Rule, period: Period) -> str | None:
+    for table, column in rule.module.columns(rule.params):
+        if table not in period.tables:
+            return f"table {table} is missing"
+        if column is not None and column not in period.tables[table].raw:
+            return f"column {column} of {table} is missing"
+    return None
+
+
+def _tally(tally: RuleTally, ev: Evaluated) -> None:
+    counts = np.bincount(ev.status, minlength=4)
+    tally.checks += len(ev)
+    tally.passed += int(counts[PASS])
+    tally.within_rounding += int(counts[ROUNDING])
+    tally.failed += int(counts[FAIL])
+    tally.unevaluable += int(counts[UNEVALUABLE])
+
+
+def _mark(covered: dict, ev: Evaluated) -> None:
+    evaluated = ev.status != UNEVALUABLE
+    for table, column, rows in ev.reads:
+        target = covered[table.name][column]
+        if isinstance(rows, list):
+            for r, ok in zip(rows, evaluated):
+                if ok:
+                    target[r] = True
+        else:
+            r = np.asarray(rows)[evaluated]
+            target[r[r >= 0]] = True
+
+
+def show(v: Value) -> str:
+    if v.low is None or v.low == v.high:
+        return v.printed
+    interval = f"[{numbers.fmt(round(v.low * numbers.UNIT))}, {numbers.fmt(round(v.high * numbers.UNIT))}]"
+    return interval if v.printed in ("", interval) else f"{v.printed} = {interval}"
+
+
+def _findings(rule: Rule, ev: Evaluated, period: Period, report: Report, rounding) -> None:
+    template = rule.message or rule.module.MESSAGE
+    table = rule.params.get("table", "")
+    for i in np.flatnonzero(ev.status != PASS):
+        status = ev.status[i]
+        refs = ev.cells(i)
+        if status == UNEVALUABLE:
+            report.findings.append(Finding(
+                rule.id, "info", f"{ev.label(i)}: could not evaluate: {ev.reason(i)}",
+                table or refs[0][0], tuple(cell(period, r) for r in refs)))
+            continue
+        if status == ROUNDING:
+            for ref in refs:
+                if period.tables[ref[0]].underprinted(ref[1], ref[2]):
+                    rounding[ref].append((rule.id, ev.label(i), ev.solve(i, ref)))
+            continue
+        expected, actual = ev.expected(i, LOOSE), ev.actual(i, LOOSE)
+        miss = ev.miss(i, LOOSE)
+        fields = {"label": ev.label(i), "expected": show(expected), "actual": show(actual),
+                  "miss": _num(miss), **ev.fields(i)}
+        report.findings.append(Finding(
+            rule.id, rule.severity, template.format(**fields), table or refs[0][0],
+            tuple(cell(period, r) for r in refs), expected, actual, miss, LOOSE))
+
+
+def _num(x: float) -> str:
+    return numbers.fmt(Fraction(x).limit_denominator(10**numbers.SCALE) * numbers.UNIT)
+
+
+def _rounding_findings(rule: Rule, rounding: dict, period: Period, report: Report) -> None:
+    for ref, needs in rounding.items():
+        table = period.tables[ref[0]]
+        conv = table.convention[ref[2]]
+        lo, hi = Fraction(-10**30), Fraction(10**30)
+        for _, _, iv in needs:
+            if iv is not None:
+                lo, hi = max(lo, iv[0]), min(hi, iv[1])
+        printed = table.text(ref[1], ref[2])
+        suggestion = _suggest(lo, hi, conv)
+        checks = tuple(f"{rid} {label}" for rid, label, _ in needs)
+        loose = table.interval(ref[1], ref[2], LOOSE)
+        strict = table.interval(ref[1], ref[2], STRICT)
+        msg = (f"{table.units.iloc[ref[1]]} {printed!r} is printed with fewer decimals than its "
+               f"column ({conv}); {len(needs)} check(s) hold only reading it as "
+               f"[{numbers.fmt(loose[0])}, {numbers.fmt(loose[1])}]")
+        msg += f"; exact with {suggestion}" if suggestion else "; no single value makes them exact"
+        report.findings.append(Finding(
+            rule.id, rule.severity, msg, ref[0], (cell(period, ref),),
+            expected=Value(suggestion or "", _f(lo), _f(hi)) if lo <= hi else None,
+            actual=Value(printed, _f(loose[0]), _f(loose[1])),
+            miss=_f(max(Fraction(strict[0]) - hi, lo - strict[1], 0)) if lo <= hi else None,
+            reading=STRICT, suggestion=suggestion, checks=checks))
+
+
+def _f(x) -> float | None:
+    return None if abs(x) >= 10**29 else float(Fraction(x) / numbers.UNIT)
+
+
+def _suggest(lo: Fraction, hi: Fraction, decimals: int) -> str | None:
+    """The value(s) printed at `decimals` that lie in [lo, hi] (scaled), as text."""
+    if lo > hi or abs(lo) >= 10**29 or abs(hi) >= 10**29:
+        return None
+    step = 10 ** (numbers.SCALE - decimals)
+    first, last = -((-lo) // step), hi // step
+    if first > last:
+        return None
+    a, b = numbers.fmt(int(first * step), decimals), numbers.fmt(int(last * step), decimals)
+    return a if a == b else f"{a}…{b}"
+
+
+def _schema_findings(period: Period, rules: list[Rule], report: Report) -> None:
+    by_problem = {r.params["problem"]: r for r in rules if r.kind == "schema"}
+    for name, path in period.missing_tables.items():
+        if rule := by_problem.get("table-missing"):
+            report.findings.append(Finding(rule.id, rule.severity, f"table file {path} is missing",
+                                           name, (Cell(path, 0, ""),)))
+    for name, table in period.tables.items():
+        for p in schema.validate(table):
+            rule = by_problem.get(p.code)
+            if rule is None:
+                continue
+            line = int(table.lines[p.row]) if p.row is not None else 1
+            col = table.spec.column(p.column or "")
+            unit = table.text(p.row, "unit") if p.row is not None else ""
+            c = Cell(table.file, line, p.column or "", unit, col.title if col else "")
+            report.findings.append(Finding(rule.id, rule.severity, _schema_message(p), name, (c,),
+                                           actual=Value(p.value)))
+
+
+def _schema_message(p: schema.Problem) -> str:
+    return {
+        "column-missing": f"column {p.column!r} is missing from the header",
+        "column-unexpected": f"column {p.column!r} is not in the table's description",
+        "not-a-number": f"{p.value!r} is not {p.detail}",
+        "unit-unknown": f"unknown unit {p.value!r}: not in checks/units.yaml for this table",
+        "key-duplicate": f"{p.value!r} appears more than once",
+        "total-row-multiple": "more than one total row",
+        "row-ragged": "the row has fewer cells than the header",
+    }.get(p.code, f"{p.code}: {p.value}")
+
+
+def _coverage(period: Period, rules: list[Rule], covered: dict, report: Report) -> None:
+    read = defaultdict(list)
+    for rule in rules:
+        if hasattr(rule.module, "evaluate"):
+            for table, column in rule.module.columns(rule.params):
+                read[(table, column)].append(rule.id)
+    for name, table in period.tables.items():
+        for column, mask in covered[name].items():
+            numeric = table.arrays(column).state == NUMBER
+            report.cells_total += int(numeric.sum())
+            report.cells_covered += int((numeric & mask).sum())
+            readers = read.get((name, column)) or read.get((name, None))
+            for row in np.flatnonzero(numeric & ~mask):
+                reason = (f"its checks ({', '.join(readers)}) could not be evaluated or skip this row"
+                          if readers else "no selected rule reads this column")
+                report.uncovered.append(UncoveredCell(table.cell(int(row), column), reason))

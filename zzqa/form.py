@@ -1,0 +1,91 @@
+"""The bulletin's form: table descriptions (checks/tables.yaml) and units (checks/units.yaml).
+
+The form is the same every period; a period folder holds only values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import units as units_mod
+from . import yamlsource
+from .model import InputError
+
+NUMERIC_KINDS = ("count", "amount", "percent", "score", "rank")
+EXACT_KINDS = ("count", "rank")  # integers: no rounding interval
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    title: str
+    kind: str
+    max_points: float | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in NUMERIC_KINDS
+
+    @property
+    def exact(self) -> bool:
+        return self.kind in EXACT_KINDS
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    path: str
+    title: str
+    appendix: int | None
+    unit_of_measure: str
+    unit_types: tuple[str, ...]
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    blank_is_zero: bool = False
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+    @property
+    def numeric_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.numeric]
+
+
+@dataclass(frozen=True)
+class Form:
+    tables: dict[str, TableSpec]
+    units: units_mod.Registry
+    source: Path
+
+
+def load(checks_dir: Path) -> Form:
+    tables_path = checks_dir / "tables.yaml"
+    src = yamlsource.load(tables_path, "tables")
+    tables: dict[str, TableSpec] = {}
+    for i, res in enumerate(src.data["resources"]):
+        schema = res["schema"]
+        columns = tuple(
+            Column(f["name"], f["title"], f["kind"], f.get("max_points")) for f in schema["fields"]
+        )
+        names = [c.name for c in columns]
+        line = src.line("resources", i)
+        if res["name"] in tables:
+            raise InputError(tables_path, f"duplicate table {res['name']!r}", line)
+        dupes = {n for n in names if names.count(n) > 1}
+        if dupes:
+            raise InputError(tables_path, f"duplicate column {sorted(dupes)[0]!r}", line)
+        key = tuple(schema.get("primaryKey", ["unit"]))
+        for k in key:
+            if k not in names:
+                raise InputError(tables_path, f"primaryKey column {k!r} is not a field",
+                                 src.line("resources", i, "schema", "primaryKey"))
+        if "unit" not in names:
+            raise InputError(tables_path, "a table needs a 'unit' column", line)
+        tables[res["name"]] = TableSpec(
+            name=res["name"], path=res["path"], title=res["title"], appendix=res.get("appendix"),
+            unit_of_measure=res.get("unit_of_measure", ""),
+            unit_types=("total", *res.get("units", ["district", "cross"])),
+            key=key, columns=columns, blank_is_zero=res.get("blank_is_zero", False),
+        )
+    return Form(tables, units_mod.load(checks_dir / "units.yaml"), checks_dir)

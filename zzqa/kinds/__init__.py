@@ -1,0 +1,14 @@
+"""Rule kinds: the arithmetic zzqa knows.  One module per kind; this is the only registry."""
+
+from . import bound, cross_table, precision, rank, ratio, row_identity, schema, sum_total
+
+REGISTRY = {
+    "schema": schema,
+    "sum_total": sum_total,
+    "row_identity": row_identity,
+    "ratio": ratio,
+    "rank": rank,
+    "bound": bound,
+    "cross_table": cross_table,
+    "precision": precision,
+}

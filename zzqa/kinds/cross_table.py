@@ -1,0 +1,72 @@
+"""Cross-table: the same quantity printed in two or more appendices agrees unit by unit.
+
+## What it checks
+Each formula names columns of several tables (`a2.done_key_industry = a3.major_done +
+a4.industry_done`); rows are matched by canonical unit (checks/units.yaml), the total row
+with the total row.  For every unit present in the first table of the formula, the linear
+relation holds over the rounding intervals.  A unit without a row in a table listed in
+`absent_is_zero` contributes 0 there (that table has no such projects); in any other
+table a missing row makes the check unevaluable.
+
+## Why it matters
+Appendices are compiled by different offices from the same submissions; when two of them
+disagree about one unit, at least one of them is wrong.
+
+## Example
+天元区: appendix 2 重点产业 done 99.44 = appendix 3 重大产业 done 34.20 + appendix 4 重点产业
+done 65.24 = [99.43, 99.45] → holds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..checks import Operand, linear
+from ..formula import parse
+
+OPTIONS = {
+    "required": ["formulas"],
+    "properties": {
+        "formulas": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "absent_is_zero": {"type": "array", "items": {"type": "string"}},
+        "rows": {"enum": ["all", "units", "total"]},
+    },
+}
+MESSAGE = "{label}: {formula} — {expected} expected, {actual} printed (misses by {miss})"
+
+
+def columns(params: dict) -> list:
+    refs = []
+    for text in params["formulas"]:
+        for t in parse(text).terms:
+            if t.table is None:
+                from ..formula import FormulaError
+                raise FormulaError(f"qualify every column with its table in {text!r}")
+            refs.append((t.table, t.column))
+    return refs
+
+
+def evaluate(rule, period) -> list:
+    zero = set(rule.params.get("absent_is_zero", []))
+    which = rule.params.get("rows", "all")
+    out = []
+    for text in rule.params["formulas"]:
+        f = parse(text)
+        first = period.tables[f.terms[0].table]
+        keep = {"all": first.units.notna(), "units": first.units.notna() & ~first.is_total,
+                "total": first.is_total}[which]
+        units = list(dict.fromkeys(first.units[keep]))
+
+        def rows(table):
+            pos = {u: i for i, u in reversed(list(enumerate(table.units))) if u is not None}
+            return np.array([pos.get(u, -1) for u in units], dtype=np.int64)
+
+        def operand(t):
+            table = period.tables[t.table]
+            return Operand(table, t.column, rows(table), coef=t.coef,
+                           absent_is_zero=t.table in zero)
+        ev = linear([operand(t) for t in f.lhs], [operand(t) for t in f.rhs], f.relation,
+                    len(units), lambda i, units=units: units[i])
+        ev.fields = lambda i, text=text: {"formula": text}
+        out.append(ev)
+    return out

@@ -1,0 +1,73 @@
+"""Rank: a rank column agrees with the order of its score.
+
+## What it checks
+On the unit rows, a printed rank r is possible for a score s when
+1 + (units certainly above s) ≤ r ≤ 1 + (units possibly at or above s), with every score
+read as its rounding interval; tied scores may take either rank.  Ranks are exact.
+
+## Why it matters
+Rankings are what the bulletin's readers remember; a rank that contradicts the scores
+misstates who came first or last.
+
+## Example
+Appendix 1: 荷塘区 875.35 is the highest of ten total scores, so it must rank 1 — it does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import numbers
+from ..checks import Evaluated, decide
+from ..model import LOOSE, STRICT, Value
+from ..period import BLANK
+
+OPTIONS = {
+    "required": ["table", "rank", "score"],
+    "properties": {
+        "table": {"type": "string"},
+        "rank": {"type": "string"},
+        "score": {"type": "string"},
+        "order": {"enum": ["descending", "ascending"]},
+    },
+}
+MESSAGE = "{label}: score {score} allows rank {expected}, printed rank {actual}"
+
+
+def columns(params: dict) -> list:
+    return [(params["table"], params["rank"]), (params["table"], params["score"])]
+
+
+def evaluate(rule, period) -> list:
+    p = rule.params
+    table = period.tables[p["table"]]
+    rows = np.flatnonzero(~table.is_total.to_numpy())
+    sa, ra = table.arrays(p["score"]), table.arrays(p["rank"])
+    sign = -1 if p.get("order") == "ascending" else 1
+    missing = (sa.state[rows] >= BLANK) | (ra.state[rows] >= BLANK)
+    rank = ra.val[rows] // numbers.UNIT
+    span, ok = {}, {}
+    for reading in (STRICT, LOOSE):
+        half = (sa.half_strict if reading == STRICT else sa.half_loose)[rows]
+        lo, hi = sign * sa.val[rows] - half, sign * sa.val[rows] + half
+        known = np.sort(lo[~missing])
+        above = len(known) - np.searchsorted(known, hi, side="right")  # certainly above
+        highs = np.sort(hi[~missing])
+        at_or_above = len(highs) - np.searchsorted(highs, lo, side="left") - 1  # minus itself
+        span[reading] = (1 + above, 1 + at_or_above)
+        ok[reading] = (span[reading][0] <= rank) & (rank <= span[reading][1])
+
+    def expected(i, reading):
+        a, b = (int(x[i]) for x in span[reading])
+        return Value(str(a) if a == b else f"{a}–{b}", a, b)
+
+    return [Evaluated(
+        status=decide(ok[STRICT], ok[LOOSE], missing),
+        label=lambda i: table.units.iloc[rows[i]] or table.text(rows[i], "unit"),
+        cells=lambda i: [(table.name, int(rows[i]), p["rank"]), (table.name, int(rows[i]), p["score"])],
+        expected=expected,
+        actual=lambda i, reading: Value(table.text(rows[i], p["rank"]), int(rank[i]), int(rank[i])),
+        miss=lambda i, reading: float(max(span[reading][0][i] - rank[i], rank[i] - span[reading][1][i], 0)),
+        fields=lambda i: {"score": table.text(rows[i], p["score"])},
+        reads=[(table, p["rank"], rows), (table, p["score"], rows)],
+    )]

@@ -1,0 +1,138 @@
+"""Ratio: a percentage column equals done ÷ plan × 100 of its row.
+
+## What it checks
+For each `percent = numerator / denominator`, on every row (the total row included), the
+printed percentage lies in the interval of 100 × numerator ÷ denominator taken over the
+operands' rounding intervals: [100·n_lo/d_hi, 100·n_hi/d_lo].  The comparison is exact
+(integer cross-multiplication, no floating point).  A zero plan (`-`, `/` or 0) admits only
+a missing-marker percentage; a blank operand makes the check unevaluable.
+
+## Why it matters
+Percentages are typed separately from the figures they summarise; a stale or
+miscomputed one misleads exactly the readers who only look at the percentages.
+
+## Example
+Appendix 2, 合计: `pct_total = done_total / plan_total`:
+100 × [891.285, 891.295] / [1043.05, 1043.15] = [85.440%, 85.451%]; printed 85.4% stands for
+[85.35, 85.45] → holds.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from .. import numbers
+from ..checks import Evaluated, decide
+from ..formula import parse_ratio
+from ..model import LOOSE, STRICT, Value
+from ..period import BLANK, ZERO_MARKER
+from .row_identity import rows_of
+
+OPTIONS = {
+    "required": ["table", "ratios"],
+    "properties": {
+        "table": {"type": "string"},
+        "ratios": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "rows": {"enum": ["all", "units", "total"]},
+    },
+}
+MESSAGE = ("{label}: {formula} — 100 × {numerator} / {denominator} = {expected}%, "
+           "printed {actual} (misses by {miss} points)")
+HUNDRED = 100 * numbers.UNIT
+
+
+def columns(params: dict) -> list:
+    out = []
+    for text in params["ratios"]:
+        r = parse_ratio(text)
+        out += [(params["table"], t.column) for t in (r.percent, r.numerator, r.denominator)]
+    return out
+
+
+def _bounds(table, column, rows, reading):
+    a = table.arrays(column)
+    half = a.half_strict if reading == STRICT else a.half_loose
+    v = a.val[rows].astype(object)
+    return v - half[rows].astype(object), v + half[rows].astype(object), a.state[rows]
+
+
+def evaluate(rule, period) -> list:
+    table = period.tables[rule.params["table"]]
+    rows = rows_of(table, rule.params.get("rows", "all"))
+    out = []
+    for text in rule.params["ratios"]:
+        r = parse_ratio(text)
+        p_col, n_col, d_col = r.percent.column, r.numerator.column, r.denominator.column
+        ok, b = {}, {}
+        for reading in (STRICT, LOOSE):
+            p1, p2, ps = _bounds(table, p_col, rows, reading)
+            n1, n2, ns = _bounds(table, n_col, rows, reading)
+            d1, d2, ds = _bounds(table, d_col, rows, reading)
+            b[reading] = (p1, p2, n1, n2, d1, d2)
+            positive = d1 > 0
+            # ratio interval [100 n1/d2, 100 n2/d1] meets [p1, p2]  (all scaled by UNIT)
+            meets = np.array([
+                bool(pos and HUNDRED * x1 <= y2 * e2 and y1 * e1 <= HUNDRED * x2)
+                for pos, x1, x2, y1, y2, e1, e2 in zip(positive, n1, n2, p1, p2, d1, d2)
+            ], dtype=bool)
+            no_plan = (ps == ZERO_MARKER) & (d1 <= 0).astype(bool)
+            ok[reading] = meets | no_plan
+        missing = (ps >= BLANK) | (ns >= BLANK) | (ds >= BLANK)
+        out.append(_evaluated(table, rows, r, decide(ok[STRICT], ok[LOOSE], missing), b))
+    return out
+
+
+def _ratio(b, i) -> tuple[Fraction, Fraction] | None:
+    p1, p2, n1, n2, d1, d2 = (x[i] for x in b)
+    if d1 <= 0:
+        return None
+    return Fraction(HUNDRED * n1, d2), Fraction(HUNDRED * n2, d1)
+
+
+def _evaluated(table, rows, r, status, b) -> Evaluated:
+    p_col, n_col, d_col = r.percent.column, r.numerator.column, r.denominator.column
+
+    def expected(i, reading):
+        iv = _ratio(b[reading], i)
+        if iv is None:
+            return Value("no plan (division by zero)")
+        lo, hi = (float(x / numbers.UNIT) for x in iv)
+        return Value(f"{lo:.3f}–{hi:.3f}", lo, hi)
+
+    def actual(i, reading):
+        p1, p2 = b[reading][0][i], b[reading][1][i]
+        return Value(table.text(rows[i], p_col), numbers.to_float(int(p1)),
+                     numbers.to_float(int(p2)))
+
+    def miss(i, reading):
+        iv = _ratio(b[reading], i)
+        if iv is None:
+            return float("nan")
+        p1, p2 = b[reading][0][i], b[reading][1][i]
+        gap = max(iv[0] - p2, p1 - iv[1], 0)
+        return float(gap / numbers.UNIT)
+
+    def solve(i, ref):
+        p1, p2, n1, n2, d1, d2 = (x[i] for x in b[STRICT])
+        col = ref[2]
+        if col == p_col:
+            return _ratio(b[STRICT], i)
+        if col == n_col:
+            return Fraction(p1 * d1, HUNDRED), Fraction(p2 * d2, HUNDRED)
+        if col == d_col and p1 > 0:
+            return Fraction(HUNDRED * n1, p2), Fraction(HUNDRED * n2, p1)
+        return None
+
+    def fields(i):
+        return {"formula": r.text, "numerator": table.text(rows[i], n_col),
+                "denominator": table.text(rows[i], d_col)}
+
+    return Evaluated(
+        status=status,
+        label=lambda i: table.units.iloc[rows[i]] or table.text(rows[i], "unit"),
+        cells=lambda i: [(table.name, int(rows[i]), c) for c in (p_col, n_col, d_col)],
+        expected=expected, actual=actual, miss=miss, solve=solve, fields=fields,
+        reads=[(table, c, rows) for c in (p_col, n_col, d_col)],
+    )

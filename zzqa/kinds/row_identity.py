@@ -1,0 +1,62 @@
+"""Row identity: a linear relation between the columns of every row.
+
+## What it checks
+Each formula (`a = b + c`, `a = b + c - d`, `part <= whole`) holds on every row, the total
+row included: 合计 = 产业项目 + 配套项目; 小计 = 计划内 + 计划内提前 + 计划外; a part never
+exceeds its whole.  Intervals follow the printed decimals; `-` and `/` read as 0; a blank
+operand makes that row's check unevaluable.
+
+## Why it matters
+The headers promise these relations: a column called 合计 next to its parts must be their
+sum.  A row that breaks one has a mistyped cell.
+
+## Example
+Appendix 2, 天元区: `done_total = done_industry + done_support`:
+115.63 + 32.71 = [148.33, 148.35], printed 148.34 → holds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..checks import Operand, linear
+from ..formula import parse
+
+OPTIONS = {
+    "required": ["table", "formulas"],
+    "properties": {
+        "table": {"type": "string"},
+        "formulas": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "rows": {"enum": ["all", "units", "total"]},
+    },
+}
+MESSAGE = "{label}: {formula} — {expected} expected, {actual} printed (misses by {miss})"
+
+
+def columns(params: dict) -> list:
+    return [(params["table"], t.column) for f in params["formulas"] for t in parse(f).terms]
+
+
+def rows_of(table, which: str) -> np.ndarray:
+    total = table.is_total.to_numpy()
+    mask = {"all": np.ones(len(total), bool), "units": ~total, "total": total}[which]
+    return np.flatnonzero(mask)
+
+
+def evaluate(rule, period) -> list:
+    table = period.tables[rule.params["table"]]
+    rows = rows_of(table, rule.params.get("rows", "all"))
+    out = []
+    for text in rule.params["formulas"]:
+        f = parse(text)
+        if not all(table.has(t.column) for t in f.terms):
+            continue
+        lhs = [Operand(table, t.column, rows, coef=t.coef) for t in f.lhs]
+        rhs = [Operand(table, t.column, rows, coef=t.coef) for t in f.rhs]
+
+        def label(i, rows=rows):
+            return table.units.iloc[rows[i]] or table.text(rows[i], "unit")
+        ev = linear(lhs, rhs, f.relation, len(rows), label)
+        ev.fields = lambda i, text=text: {"formula": text}
+        out.append(ev)
+    return out

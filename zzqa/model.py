@@ -1,0 +1,111 @@
+"""The report model: findings with full locations, rule tallies, coverage.
+
+Reporters import only this module; everything here is plain frozen data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SEVERITIES = ("error", "warning", "info")
+
+# Readings of a check (see docs/rounding.md): strict reads every cell at least at its
+# column's printing convention; loose reads each cell at the decimals it shows.
+STRICT, LOOSE = "strict", "loose"
+
+
+class InputError(Exception):
+    """The input cannot be checked at all (exit 2): names a file and, when known, a line."""
+
+    def __init__(self, path: str, message: str, line: int | None = None):
+        super().__init__(message)
+        self.path, self.line, self.message = str(path), line, message
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: file relative to the period folder, 1-based line, column id (or offset)."""
+
+    file: str
+    line: int
+    column: str
+    unit: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Value:
+    """A value as printed and, where numeric, the closed interval it stands for."""
+
+    printed: str
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    table: str
+    cells: tuple[Cell, ...]
+    expected: Value | None = None
+    actual: Value | None = None
+    miss: float | None = None
+    reading: str | None = None
+    suggestion: str | None = None
+    checks: tuple[str, ...] = ()
+
+    def sort_key(self) -> tuple:
+        first = self.cells[0] if self.cells else Cell("", 0, "")
+        return (self.table, first.file, first.line, first.column, self.rule)
+
+
+@dataclass
+class RuleTally:
+    """Outcome counts of one catalog rule on one period."""
+
+    rule: str
+    title: str
+    kind: str
+    severity: str
+    checks: int = 0
+    passed: int = 0
+    within_rounding: int = 0
+    failed: int = 0
+    unevaluable: int = 0
+
+
+@dataclass(frozen=True)
+class UncoveredCell:
+    cell: Cell
+    reason: str
+
+
+@dataclass
+class Report:
+    target: str
+    period: str
+    tables: list[str]
+    findings: list[Finding] = field(default_factory=list)
+    tallies: list[RuleTally] = field(default_factory=list)
+    cells_total: int = 0
+    cells_covered: int = 0
+    uncovered: list[UncoveredCell] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # table id -> title
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def checks(self) -> dict[str, int]:
+        keys = ("checks", "passed", "within_rounding", "failed", "unevaluable")
+        return {k: sum(getattr(t, k) for t in self.tallies) for k in keys}
+
+    def exit_status(self, fail_on: str = "error") -> int:
+        worst = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
+        return 1 if any(f.severity in worst for f in self.findings) else 0

@@ -1,0 +1,49 @@
+"""The JSON contract (docs/json-output.md; schema in zzqa/schemas/report.json)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from ..model import Report
+
+VERSION = "1.0"
+
+
+def _value(v):
+    return None if v is None else {"printed": v.printed, "low": v.low, "high": v.high}
+
+
+def document(report: Report) -> dict:
+    checks = report.checks
+    return {
+        "version": VERSION,
+        "target": report.target,
+        "period": report.period,
+        "summary": {
+            "errors": report.count("error"),
+            "warnings": report.count("warning"),
+            "infos": report.count("info"),
+            "tables": len(report.tables),
+            "rules": len(report.tallies),
+            **checks,
+            "cells_total": report.cells_total,
+            "cells_covered": report.cells_covered,
+        },
+        "rules": [asdict(t) for t in report.tallies],
+        "findings": [
+            {
+                "rule": f.rule, "severity": f.severity, "table": f.table, "message": f.message,
+                "cells": [asdict(c) for c in f.cells],
+                "expected": _value(f.expected), "actual": _value(f.actual),
+                "miss": f.miss, "reading": f.reading, "suggestion": f.suggestion,
+                "checks": list(f.checks),
+            }
+            for f in report.findings
+        ],
+        "uncovered": [{**asdict(u.cell), "reason": u.reason} for u in report.uncovered],
+    }
+
+
+def render(report: Report) -> str:
+    return json.dumps(document(report), ensure_ascii=False, indent=2) + "\n"

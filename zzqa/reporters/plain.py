@@ -1,0 +1,17 @@
+"""One line per finding, `file:line:column: SEVERITY RULE message`, for grep and editors."""
+
+from __future__ import annotations
+
+import posixpath
+
+from ..model import Report
+
+
+def render(report: Report) -> str:
+    lines = []
+    for f in report.findings:
+        c = f.cells[0] if f.cells else None
+        path = posixpath.join(report.target, c.file) if c else report.target
+        where = f"{path}:{c.line}:{c.column}" if c else f"{path}:0:"
+        lines.append(f"{where}: {f.severity.upper()} {f.rule} {f.message}")
+    return "\n".join(lines) + ("\n" if lines else "")

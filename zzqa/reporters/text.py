@@ -1,0 +1,94 @@
+"""The terminal report (rich): summary, the checklist of rules, findings grouped by table."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..model import Finding, Report
+
+STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+MAX_UNCOVERED = 30
+
+
+def render(report: Report, width: int = 80, color: bool = False) -> str:
+    out = io.StringIO()
+    console = Console(file=out, width=width, force_terminal=color, no_color=not color,
+                      color_system="standard" if color else None, highlight=False)
+    _summary(console, report)
+    _checklist(console, report)
+    _findings(console, report)
+    _uncovered(console, report)
+    return out.getvalue()
+
+
+def _summary(console: Console, r: Report) -> None:
+    c = r.checks
+    pct = 100 * r.cells_covered / r.cells_total if r.cells_total else 100.0
+    console.print(Text(f"zzqa check {r.target} — period {r.period}", style="bold"))
+    console.print(f"{len(r.tables)} tables, {len(r.tallies)} rules, {c['checks']} checks: "
+                  f"{c['passed']} passed, {c['within_rounding']} hold only within rounding, "
+                  f"{c['failed']} failed, {c['unevaluable']} could not be evaluated")
+    console.print(f"Cells covered: {r.cells_covered} / {r.cells_total} ({pct:.1f}%)")
+    line = Text("Findings: ")
+    for sev, word in (("error", "errors"), ("warning", "warnings"), ("info", "infos")):
+        line.append(f"{r.count(sev)} {word}", style=STYLE[sev] if r.count(sev) else "")
+        line.append(", " if sev != "info" else "")
+    console.print(line)
+
+
+def _checklist(console: Console, r: Report) -> None:
+    t = Table(title="Checklist", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    for name, kw in (("rule", {}), ("title", {"ratio": 1, "overflow": "fold"}),
+                     ("checks", {"justify": "right"}), ("pass", {"justify": "right"}),
+                     ("≈", {"justify": "right"}), ("fail", {"justify": "right"}),
+                     ("n/a", {"justify": "right"})):
+        t.add_column(name, **kw)
+    for tl in r.tallies:
+        t.add_row(tl.rule, tl.title, str(tl.checks), str(tl.passed), _n(tl.within_rounding),
+                  _n(tl.failed, "bold red"), _n(tl.unevaluable))
+    console.print(t)
+
+
+def _n(n: int, style: str = "yellow") -> Text:
+    return Text(str(n), style=style if n else "dim")
+
+
+def _findings(console: Console, r: Report) -> None:
+    groups: dict[str, list[Finding]] = defaultdict(list)
+    for f in r.findings:
+        groups[f.table].append(f)
+    for table, findings in groups.items():
+        console.rule(Text(f"{table} {r.labels.get(table, '')}", style="bold"), align="left")
+        for f in findings:
+            head = Text()
+            head.append(f"{f.severity:<7}", style=STYLE[f.severity])
+            head.append(f" {f.rule}  ")
+            if f.cells:
+                c = f.cells[0]
+                head.append(f"{c.file}:{c.line}:{c.column}", style="bold")
+                if c.label:
+                    head.append(f"  {c.unit} › {c.label}" if c.unit else f"  {c.label}")
+            console.print(head)
+            console.print(Text("    " + f.message))
+            if f.checks:
+                console.print(Text("    needed by: " + "; ".join(f.checks), style="dim"))
+            for c in f.cells[1:]:
+                console.print(Text(f"    · {c.file}:{c.line}:{c.column}  {c.unit} › {c.label}",
+                                   style="dim"))
+
+
+def _uncovered(console: Console, r: Report) -> None:
+    if not r.uncovered:
+        return
+    console.rule(Text(f"Cells no check covers ({len(r.uncovered)})", style="bold"), align="left")
+    for u in r.uncovered[:MAX_UNCOVERED]:
+        c = u.cell
+        console.print(Text(f"  {c.file}:{c.line}:{c.column}  {c.unit} › {c.label}: {u.reason}"))
+    if len(r.uncovered) > MAX_UNCOVERED:
+        console.print(f"  … and {len(r.uncovered) - MAX_UNCOVERED} more (see --format json)")

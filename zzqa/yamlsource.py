@@ -1,0 +1,81 @@
+"""YAML files that remember where each value came from, validated by JSON Schema.
+
+Catalog and form files are rejected before any data is read, with `file:line` of the
+offending entry (PyYAML parses, jsonschema validates; this module only maps paths to lines).
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .model import InputError
+
+
+class Located:
+    """Parsed YAML plus the 1-based line of every mapping key and sequence item."""
+
+    def __init__(self, path: Path, data: Any, lines: dict[tuple, int]):
+        self.path, self.data, self._lines = path, data, lines
+
+    def line(self, *keys) -> int:
+        """Line of the deepest known prefix of `keys`."""
+        keys = tuple(keys)
+        while keys and keys not in self._lines:
+            keys = keys[:-1]
+        return self._lines.get(keys, 1)
+
+
+def _walk(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out = {}
+        for k, v in node.value:
+            key = k.value
+            if key in out:
+                raise InputError("", f"duplicate key {key!r}", k.start_mark.line + 1)
+            out[key] = _walk(v, path + (key,), lines)
+            lines[path + (key,)] = k.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_walk(v, path + (i,), lines) for i, v in enumerate(node.value)]
+    return yaml.SafeLoader(" ").construct_object(node)
+
+
+def load(path: Path, schema_name: str) -> Located:
+    """Read, parse and validate one YAML file against `zzqa/schemas/<schema_name>.json`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, "file not found") from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise InputError(path, f"cannot read: {exc}") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                         mark.line + 1 if mark else None) from None
+    lines: dict[tuple, int] = {}
+    try:
+        data = _walk(node, (), lines) if node is not None else None
+    except InputError as exc:
+        raise InputError(path, exc.message, exc.line) from None
+    located = Located(path, data, lines)
+    errors = sorted(validator(schema_name).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        e = errors[0]
+        where = "/".join(str(p) for p in e.absolute_path) or "(top)"
+        raise InputError(path, f"{where}: {e.message}", located.line(*e.absolute_path))
+    return located
+
+
+def validator(schema_name: str) -> jsonschema.protocols.Validator:
+    schema = json.loads(resources.files("zzqa.schemas").joinpath(f"{schema_name}.json").read_text())
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema)
