@@ -8,7 +8,8 @@ for the checks that do not pass, so passing a million checks costs array arithme
 Readings (docs/rounding.md): STRICT reads every cell at least at its column's usual decimals;
 LOOSE reads each cell at the decimals it shows.  A check holds, holds only within rounding
 (fails strict, holds loose), fails (fails both), or cannot be evaluated (an operand is blank
-or unreadable).
+or unreadable).  A check none of whose cells is printed at all (every operand blank) is not a
+check: NOT_PRINTED, left out of every count.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from . import numbers
 from .model import LOOSE, STRICT, Value
 from .period import BLANK, Table
 
-PASS, ROUNDING, FAIL, UNEVALUABLE = 0, 1, 2, 3
+PASS, ROUNDING, FAIL, UNEVALUABLE, NOT_PRINTED = 0, 1, 2, 3, 4
 
 CellRef = tuple[str, int, str]  # (table id, row position, column id)
 Interval = tuple[Fraction, Fraction]
@@ -39,7 +40,9 @@ class Evaluated:
     expected: Callable[[int, str], Value]
     actual: Callable[[int, str], Value]
     miss: Callable[[int, str], float]
-    solve: Callable[[int, CellRef], Interval | None] = lambda i, c: None
+    # solve(i, cell, interval_of): the interval the cell must lie in for check i to hold,
+    # every other cell read as interval_of(cell) says (scaled ints, None for no value)
+    solve: Callable[[int, CellRef, Callable], Interval | None] = lambda i, c, f: None
     reason: Callable[[int], str] = lambda i: "an operand is blank or not a number"
     fields: Callable[[int], dict] = lambda i: {}
     relation: str = "="
@@ -51,9 +54,12 @@ class Evaluated:
         return len(self.status)
 
 
-def decide(strict_ok: np.ndarray, loose_ok: np.ndarray, missing: np.ndarray) -> np.ndarray:
+def decide(strict_ok: np.ndarray, loose_ok: np.ndarray, missing: np.ndarray,
+           not_printed: np.ndarray | None = None) -> np.ndarray:
     status = np.where(strict_ok, PASS, np.where(loose_ok, ROUNDING, FAIL)).astype(np.int8)
     status[missing] = UNEVALUABLE
+    if not_printed is not None:
+        status[not_printed] = NOT_PRINTED
     return status
 
 
@@ -70,6 +76,7 @@ class Operand:
     lo: dict[str, np.ndarray] = field(default_factory=dict)
     hi: dict[str, np.ndarray] = field(default_factory=dict)
     missing: np.ndarray | None = None
+    blank: np.ndarray | None = None  # every cell of the operand is blank
 
     def __post_init__(self):
         a = self.table.arrays(self.column)
@@ -86,9 +93,11 @@ class Operand:
             self.lo[reading], self.hi[reading] = lo, hi
         if self.aggregate:
             self.missing = np.array([bool((a.state[r] >= BLANK).any()) for r in self.rows])
+            self.blank = np.array([bool((a.state[r] == BLANK).all()) for r in self.rows])
         else:
             r = np.asarray(self.rows)
             self.missing = (r >= 0) & (a.state[np.where(r < 0, 0, r)] >= BLANK)
+            self.blank = (r < 0) | (a.state[np.where(r < 0, 0, r)] == BLANK)
             if not self.absent_is_zero:
                 self.missing |= r < 0
 
@@ -100,7 +109,19 @@ class Operand:
         if self.aggregate:
             return "Σ " + self.column
         r = int(self.rows[i])
-        return self.table.text(r, self.column) if r >= 0 else "0"
+        text = self.table.text(r, self.column) if r >= 0 else "0"
+        return text if abs(self.coef) == 1 else f"{abs(self.coef)}×{text}"
+
+    def contribution(self, i: int, interval_of: Callable, skip: CellRef | None = None):
+        """Interval of coef × this operand for check i, each cell read by `interval_of`."""
+        lo = hi = 0
+        for ref in self.refs(i):
+            if ref == skip:
+                continue
+            iv = interval_of(ref)
+            a, b = (0, 0) if iv is None else (self.coef * iv[0], self.coef * iv[1])
+            lo, hi = lo + min(a, b), hi + max(a, b)
+        return lo, hi
 
 
 def scaled_interval(lo, hi) -> tuple[float, float]:
@@ -128,14 +149,19 @@ def linear(lhs: list[Operand], rhs: list[Operand], relation: str, n: int,
 
     e = {r: bounds(r) for r in (STRICT, LOOSE)}
     missing = np.zeros(n, dtype=bool)
+    not_printed = np.ones(n, dtype=bool)
     for op, _ in terms:
         missing |= op.missing
-    status = decide(ok(*e[STRICT]), ok(*e[LOOSE]), missing)
+        not_printed &= op.blank
+    status = decide(ok(*e[STRICT]), ok(*e[LOOSE]), missing, not_printed)
 
     def side(ops, i, reading):
         lo = sum(min(op.coef * op.lo[reading][i], op.coef * op.hi[reading][i]) for op in ops)
         hi = sum(max(op.coef * op.lo[reading][i], op.coef * op.hi[reading][i]) for op in ops)
-        text = " + ".join(op.printed(i) for op in ops).replace("+ -", "- ")
+        text = ""
+        for k, op in enumerate(ops):
+            sign = "−" if op.coef < 0 else "+"
+            text += (f" {sign} " if k else ("−" if op.coef < 0 else "")) + op.printed(i)
         return Value(text, *scaled_interval(lo, hi))
 
     def miss(i, reading):
@@ -143,20 +169,20 @@ def linear(lhs: list[Operand], rhs: list[Operand], relation: str, n: int,
         gap = lo if lo > 0 and relation != ">=" else (-hi if hi < 0 and relation != "<=" else 0)
         return numbers.to_float(gap)
 
-    def solve(i, ref):
+    def solve(i, ref, interval_of):
         if relation != "=":
             return None
+        owner = next((c for op, c in terms if ref in op.refs(i)), None)
+        if owner is None:
+            return None
+        rest_lo = rest_hi = 0
         for op, c in terms:
-            if (ref[0], ref[2]) == (op.table.name, op.column) and ref in op.refs(i):
-                lo, hi = int(e[STRICT][0][i]), int(e[STRICT][1][i])
-                cell = op.table.interval(ref[1], ref[2], STRICT)
-                if cell is None:
-                    return None
-                a, b = c * cell[0], c * cell[1]
-                rest = (lo - min(a, b), hi - max(a, b))
-                x = sorted((Fraction(-rest[1], c), Fraction(-rest[0], c)))
-                return x[0], x[1]
-        return None
+            sign = 1 if c == op.coef else -1
+            lo, hi = op.contribution(i, interval_of, skip=ref)
+            a, b = sign * lo, sign * hi
+            rest_lo, rest_hi = rest_lo + min(a, b), rest_hi + max(a, b)
+        x = sorted((Fraction(-rest_hi, owner), Fraction(-rest_lo, owner)))
+        return x[0], x[1]
 
     return Evaluated(
         status=status, label=label,

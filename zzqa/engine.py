@@ -15,7 +15,7 @@ import numpy as np
 
 from . import numbers, schema
 from .catalog import Catalog, Rule
-from .checks import FAIL, PASS, ROUNDING, UNEVALUABLE, Evaluated
+from .checks import FAIL, NOT_PRINTED, PASS, ROUNDING, UNEVALUABLE, Evaluated
 from .form import Form
 from .model import LOOSE, STRICT, Cell, Finding, Report, RuleTally, UncoveredCell, Value
 from .period import NUMBER, Period
@@ -73,8 +73,8 @@ def _unevaluable(rule: Rule, period: Period) -> str | None:
 
 
 def _tally(tally: RuleTally, ev: Evaluated) -> None:
-    counts = np.bincount(ev.status, minlength=4)
-    tally.checks += len(ev)
+    counts = np.bincount(ev.status, minlength=5)
+    tally.checks += len(ev) - int(counts[NOT_PRINTED])
     tally.passed += int(counts[PASS])
     tally.within_rounding += int(counts[ROUNDING])
     tally.failed += int(counts[FAIL])
@@ -82,7 +82,7 @@ def _tally(tally: RuleTally, ev: Evaluated) -> None:
 
 
 def _mark(covered: dict, ev: Evaluated) -> None:
-    evaluated = ev.status != UNEVALUABLE
+    evaluated = ev.status <= FAIL
     for table, column, rows in ev.reads:
         target = covered[table.name][column]
         if isinstance(rows, list):
@@ -104,7 +104,7 @@ def show(v: Value) -> str:
 def _findings(rule: Rule, ev: Evaluated, period: Period, report: Report, rounding) -> None:
     template = rule.message or rule.module.MESSAGE
     table = rule.params.get("table", "")
-    for i in np.flatnonzero(ev.status != PASS):
+    for i in np.flatnonzero((ev.status != PASS) & (ev.status != NOT_PRINTED)):
         status = ev.status[i]
         refs = ev.cells(i)
         if status == UNEVALUABLE:
@@ -113,9 +113,8 @@ def _findings(rule: Rule, ev: Evaluated, period: Period, report: Report, roundin
                 table or refs[0][0], tuple(cell(period, r) for r in refs)))
             continue
         if status == ROUNDING:
-            for ref in refs:
-                if period.tables[ref[0]].underprinted(ref[1], ref[2]):
-                    rounding[ref].append((rule.id, ev.label(i), ev.solve(i, ref)))
+            for ref, interval in _blame(ev, i, refs, period):
+                rounding[ref].append((rule.id, ev.label(i), interval))
             continue
         expected, actual = ev.expected(i, LOOSE), ev.actual(i, LOOSE)
         miss = ev.miss(i, LOOSE)
@@ -126,20 +125,57 @@ def _findings(rule: Rule, ev: Evaluated, period: Period, report: Report, roundin
             tuple(cell(period, r) for r in refs), expected, actual, miss, LOOSE))
 
 
+def _blame(ev: Evaluated, i: int, refs, period: Period) -> list:
+    """The under-printed cells a check that holds only within rounding depends on.
+
+    A cell is blamed when reading it alone loosely (every other cell strictly) makes the
+    check hold; if no single cell does, every under-printed cell of the check is blamed.
+    """
+    candidates = [r for r in dict.fromkeys(refs) if period.tables[r[0]].underprinted(r[1], r[2])]
+
+    def alone(ref) -> bool:
+        need = ev.solve(i, ref, reader(period, {}))
+        own = period.tables[ref[0]].interval(ref[1], ref[2], LOOSE)
+        return need is None or (need[0] <= own[1] and own[0] <= need[1])
+    blamed = [r for r in candidates if alone(r)] or candidates
+    return [(r, (ev, i, frozenset(blamed) - {r})) for r in blamed]
+
+
+def reader(period: Period, override: dict, loose: frozenset = frozenset()):
+    """How `solve` reads other cells: an override, else loosely if in `loose`, else strictly."""
+    def interval_of(ref):
+        if ref in override:
+            return override[ref]
+        return period.tables[ref[0]].interval(ref[1], ref[2], LOOSE if ref in loose else STRICT)
+    return interval_of
+
+
 def _num(x: float) -> str:
     return numbers.fmt(Fraction(x).limit_denominator(10**numbers.SCALE) * numbers.UNIT)
 
 
 def _rounding_findings(rule: Rule, rounding: dict, period: Period, report: Report) -> None:
-    for ref, needs in rounding.items():
+    """One warning per under-printed cell, with the value that makes its checks exact.
+
+    Cells are solved most-constrained first; a cell solved later reads the cells already
+    solved at their suggested values (so that 33.8 = 25.7 + 8.08 suggests 33.82 once 25.7 is
+    known to be 25.74), and any other blamed cell loosely.
+    """
+    fixed: dict = {}
+    order = sorted(rounding, key=lambda ref: (-len(rounding[ref]), ref))
+    for ref in order:
+        needs = rounding[ref]
         table = period.tables[ref[0]]
         conv = table.convention[ref[2]]
         lo, hi = Fraction(-10**30), Fraction(10**30)
-        for _, _, iv in needs:
+        for _, _, (ev, i, others) in needs:
+            iv = ev.solve(i, ref, reader(period, fixed, others))
             if iv is not None:
                 lo, hi = max(lo, iv[0]), min(hi, iv[1])
-        printed = table.text(ref[1], ref[2])
         suggestion = _suggest(lo, hi, conv)
+        if suggestion is not None:
+            fixed[ref] = numbers.parse(suggestion).interval(decimals=conv)
+        printed = table.text(ref[1], ref[2])
         checks = tuple(f"{rid} {label}" for rid, label, _ in needs)
         loose = table.interval(ref[1], ref[2], LOOSE)
         strict = table.interval(ref[1], ref[2], STRICT)
@@ -160,15 +196,19 @@ def _f(x) -> float | None:
 
 
 def _suggest(lo: Fraction, hi: Fraction, decimals: int) -> str | None:
-    """The value(s) printed at `decimals` that lie in [lo, hi] (scaled), as text."""
+    """The value printed at `decimals` nearest the centre of the needed interval [lo, hi].
+
+    Read strictly, that printed value stands for an interval meeting [lo, hi], so every
+    check that needed the cell read loosely holds exactly with it.
+    """
     if lo > hi or abs(lo) >= 10**29 or abs(hi) >= 10**29:
         return None
     step = 10 ** (numbers.SCALE - decimals)
-    first, last = -((-lo) // step), hi // step
-    if first > last:
+    half = Fraction(step, 2)
+    nearest = ((lo + hi) / 2 / step + Fraction(1, 2)).__floor__() * step
+    if not (lo - half <= nearest <= hi + half):
         return None
-    a, b = numbers.fmt(int(first * step), decimals), numbers.fmt(int(last * step), decimals)
-    return a if a == b else f"{a}…{b}"
+    return numbers.fmt(int(nearest), decimals)
 
 
 def _schema_findings(period: Period, rules: list[Rule], report: Report) -> None:

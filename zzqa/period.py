@@ -83,7 +83,8 @@ class Table:
 
     def key(self) -> pd.Series:
         """The row key: canonical unit, plus the other primary-key columns (appendix 8)."""
-        key = self.units.fillna("?")
+        key = self.units.where(self.units.notna(), self.raw["unit"]) if "unit" in self.raw \
+            else pd.Series("?", index=self.raw.index)
         for k in self.spec.key:
             if k != "unit" and k in self.raw:
                 key = key + "/" + self.raw[k]

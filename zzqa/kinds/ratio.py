@@ -36,6 +36,7 @@ OPTIONS = {
         "table": {"type": "string"},
         "ratios": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "rows": {"enum": ["all", "units", "total"]},
+        "where": {"type": "object", "additionalProperties": {"type": "string"}},
     },
 }
 MESSAGE = ("{label}: {formula} — 100 × {numerator} / {denominator} = {expected}%, "
@@ -44,7 +45,7 @@ HUNDRED = 100 * numbers.UNIT
 
 
 def columns(params: dict) -> list:
-    out = []
+    out = [(params["table"], c) for c in params.get("where", {})]
     for text in params["ratios"]:
         r = parse_ratio(text)
         out += [(params["table"], t.column) for t in (r.percent, r.numerator, r.denominator)]
@@ -60,7 +61,7 @@ def _bounds(table, column, rows, reading):
 
 def evaluate(rule, period) -> list:
     table = period.tables[rule.params["table"]]
-    rows = rows_of(table, rule.params.get("rows", "all"))
+    rows = rows_of(table, rule.params.get("rows", "all"), rule.params.get("where"))
     out = []
     for text in rule.params["ratios"]:
         r = parse_ratio(text)
@@ -80,7 +81,9 @@ def evaluate(rule, period) -> list:
             no_plan = (ps == ZERO_MARKER) & (d1 <= 0).astype(bool)
             ok[reading] = meets | no_plan
         missing = (ps >= BLANK) | (ns >= BLANK) | (ds >= BLANK)
-        out.append(_evaluated(table, rows, r, decide(ok[STRICT], ok[LOOSE], missing), b))
+        not_printed = (ps == BLANK) & (ns == BLANK) & (ds == BLANK)
+        status = decide(ok[STRICT], ok[LOOSE], missing, not_printed)
+        out.append(_evaluated(table, rows, r, status, b))
     return out
 
 
@@ -114,11 +117,14 @@ def _evaluated(table, rows, r, status, b) -> Evaluated:
         gap = max(iv[0] - p2, p1 - iv[1], 0)
         return float(gap / numbers.UNIT)
 
-    def solve(i, ref):
-        p1, p2, n1, n2, d1, d2 = (x[i] for x in b[STRICT])
+    def solve(i, ref, interval_of):
+        def pick(c):
+            iv = interval_of((table.name, int(rows[i]), c))
+            return (0, 0) if iv is None else iv
+        (p1, p2), (n1, n2), (d1, d2) = pick(p_col), pick(n_col), pick(d_col)
         col = ref[2]
         if col == p_col:
-            return _ratio(b[STRICT], i)
+            return (Fraction(HUNDRED * n1, d2), Fraction(HUNDRED * n2, d1)) if d1 > 0 else None
         if col == n_col:
             return Fraction(p1 * d1, HUNDRED), Fraction(p2 * d2, HUNDRED)
         if col == d_col and p1 > 0:
@@ -131,7 +137,7 @@ def _evaluated(table, rows, r, status, b) -> Evaluated:
 
     return Evaluated(
         status=status,
-        label=lambda i: table.units.iloc[rows[i]] or table.text(rows[i], "unit"),
+        label=lambda i: table.key().iloc[rows[i]],
         cells=lambda i: [(table.name, int(rows[i]), c) for c in (p_col, n_col, d_col)],
         expected=expected, actual=actual, miss=miss, solve=solve, fields=fields,
         reads=[(table, c, rows) for c in (p_col, n_col, d_col)],

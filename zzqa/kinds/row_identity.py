@@ -28,24 +28,30 @@ OPTIONS = {
         "table": {"type": "string"},
         "formulas": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "rows": {"enum": ["all", "units", "total"]},
+        "where": {"type": "object", "additionalProperties": {"type": "string"}},
     },
 }
 MESSAGE = "{label}: {formula} — {expected} expected, {actual} printed (misses by {miss})"
 
 
 def columns(params: dict) -> list:
-    return [(params["table"], t.column) for f in params["formulas"] for t in parse(f).terms]
+    refs = [(params["table"], t.column) for f in params["formulas"] for t in parse(f).terms]
+    return refs + [(params["table"], c) for c in params.get("where", {})]
 
 
-def rows_of(table, which: str) -> np.ndarray:
+def rows_of(table, which: str, where: dict | None = None) -> np.ndarray:
+    """Row positions: all rows, the unit rows or the total row; `where` keeps rows whose
+    column equals the given text (appendix 8: `{category: 集体}`)."""
     total = table.is_total.to_numpy()
     mask = {"all": np.ones(len(total), bool), "units": ~total, "total": total}[which]
+    for column, value in (where or {}).items():
+        mask &= (table.raw[column].str.strip() == value).to_numpy()
     return np.flatnonzero(mask)
 
 
 def evaluate(rule, period) -> list:
     table = period.tables[rule.params["table"]]
-    rows = rows_of(table, rule.params.get("rows", "all"))
+    rows = rows_of(table, rule.params.get("rows", "all"), rule.params.get("where"))
     out = []
     for text in rule.params["formulas"]:
         f = parse(text)
@@ -55,7 +61,7 @@ def evaluate(rule, period) -> list:
         rhs = [Operand(table, t.column, rows, coef=t.coef) for t in f.rhs]
 
         def label(i, rows=rows):
-            return table.units.iloc[rows[i]] or table.text(rows[i], "unit")
+            return table.key().iloc[rows[i]]
         ev = linear(lhs, rhs, f.relation, len(rows), label)
         ev.fields = lambda i, text=text: {"formula": text}
         out.append(ev)
