@@ -54,6 +54,18 @@ class Evaluated:
         return len(self.status)
 
 
+def unevaluable(label: str, reason: str) -> Evaluated:
+    """One check that cannot be evaluated at all (e.g. its column is missing)."""
+    return Evaluated(
+        status=np.array([UNEVALUABLE], dtype=np.int8), label=lambda i: label,
+        cells=lambda i: [], expected=lambda i, r: Value(""), actual=lambda i, r: Value(""),
+        miss=lambda i, r: None, reason=lambda i: reason)
+
+
+def absent_columns(table: Table, columns) -> list[str]:
+    return [c for c in columns if not table.has(c)]
+
+
 def decide(strict_ok: np.ndarray, loose_ok: np.ndarray, missing: np.ndarray,
            not_printed: np.ndarray | None = None) -> np.ndarray:
     status = np.where(strict_ok, PASS, np.where(loose_ok, ROUNDING, FAIL)).astype(np.int8)

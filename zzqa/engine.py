@@ -64,11 +64,11 @@ def cell(period: Period, ref) -> Cell:
 
 
 def _unevaluable(rule: Rule, period: Period) -> str | None:
-    for table, column in rule.module.columns(rule.params):
+    """Why a rule cannot run at all (a table it reads is missing); missing columns are
+    reported by the kinds, check by check."""
+    for table, _ in rule.module.columns(rule.params):
         if table not in period.tables:
             return f"table {table} is missing"
-        if column is not None and column not in period.tables[table].raw:
-            return f"column {column} of {table} is missing"
     return None
 
 
@@ -110,7 +110,7 @@ def _findings(rule: Rule, ev: Evaluated, period: Period, report: Report, roundin
         if status == UNEVALUABLE:
             report.findings.append(Finding(
                 rule.id, "info", f"{ev.label(i)}: could not evaluate: {ev.reason(i)}",
-                table or refs[0][0], tuple(cell(period, r) for r in refs)))
+                table or (refs[0][0] if refs else ""), tuple(cell(period, r) for r in refs)))
             continue
         if status == ROUNDING:
             for ref, interval in _blame(ev, i, refs, period):
@@ -150,7 +150,9 @@ def reader(period: Period, override: dict, loose: frozenset = frozenset()):
     return interval_of
 
 
-def _num(x: float) -> str:
+def _num(x: float | None) -> str:
+    if x is None:
+        return "—"
     return numbers.fmt(Fraction(x).limit_denominator(10**numbers.SCALE) * numbers.UNIT)
 
 

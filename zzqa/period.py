@@ -6,6 +6,7 @@ physical line it came from.  Input that cannot be read at all raises InputError 
 
 from __future__ import annotations
 
+import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,6 +166,14 @@ def read_text(path: Path) -> str:
     return text.removeprefix("\ufeff")
 
 
+def _field_counts(text: str, rows: int) -> np.ndarray:
+    """Cells per data row as written (pandas pads short rows with blanks silently)."""
+    lines = text.split("\n")[1 : rows + 1]
+    if '"' in text:
+        return np.array([len(r) for r in csv.reader(lines)] + [0] * (rows - len(lines)))
+    return pd.Series(lines, dtype=str).str.count(",").to_numpy() + 1
+
+
 def _load_table(path: Path, spec: TableSpec, form: Form) -> Table:
     text = read_text(path)
     if not text.strip():
@@ -177,7 +186,7 @@ def _load_table(path: Path, spec: TableSpec, form: Form) -> Table:
     if raw.map(lambda v: isinstance(v, str) and "\n" in v).to_numpy().any():
         raise InputError(path, "a quoted cell spans lines; one row per line is expected")
     raw.columns = [str(c).strip() for c in raw.columns]
-    ragged = raw.isna().any(axis=1)
+    ragged = pd.Series(_field_counts(text, len(raw)) < len(raw.columns), index=raw.index)
     raw = raw.fillna("")
     lines = np.arange(len(raw)) + 2  # header is line 1, no blank or multi-line rows
     if "unit" in raw:

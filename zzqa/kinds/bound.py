@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import numbers
-from ..checks import Evaluated, decide
+from ..checks import Evaluated, decide, unevaluable
 from ..model import LOOSE, STRICT, Value
 from ..period import BLANK
 
@@ -47,6 +47,9 @@ def evaluate(rule, period) -> list:
     out = []
     for name in names:
         col = table.spec.column(name)
+        if not table.has(name):
+            out.append(unevaluable(name, f"column {name} of {table.name} is missing"))
+            continue
         top = p.get("max", col.max_points)
         top_s = None if top is None else round(top * numbers.UNIT)
         low_s = None if "min" not in p else round(p["min"] * numbers.UNIT)

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import Operand, linear
-from ..formula import parse
+from ..checks import Operand, linear, unevaluable
+from ..formula import FormulaError, parse
 
 OPTIONS = {
     "required": ["formulas"],
@@ -40,7 +40,6 @@ def columns(params: dict) -> list:
     for text in params["formulas"]:
         for t in parse(text).terms:
             if t.table is None:
-                from ..formula import FormulaError
                 raise FormulaError(f"qualify every column with its table in {text!r}")
             refs.append((t.table, t.column))
     return refs
@@ -52,6 +51,11 @@ def evaluate(rule, period) -> list:
     out = []
     for text in rule.params["formulas"]:
         f = parse(text)
+        missing = [f"{t.table}.{t.column}" for t in f.terms
+                   if not period.tables[t.table].has(t.column)]
+        if missing:
+            out.append(unevaluable(text, f"column {missing[0]} is missing"))
+            continue
         first = period.tables[f.terms[0].table]
         keep = {"all": first.units.notna(), "units": first.units.notna() & ~first.is_total,
                 "total": first.is_total}[which]

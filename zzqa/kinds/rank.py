@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import numbers
-from ..checks import Evaluated, decide
+from ..checks import Evaluated, absent_columns, decide, unevaluable
 from ..model import LOOSE, STRICT, Value
 from ..period import BLANK
 
@@ -41,6 +41,8 @@ def columns(params: dict) -> list:
 def evaluate(rule, period) -> list:
     p = rule.params
     table = period.tables[p["table"]]
+    if missing := absent_columns(table, [p["rank"], p["score"]]):
+        return [unevaluable(p["rank"], f"column {missing[0]} of {table.name} is missing")]
     rows = np.flatnonzero(~table.is_total.to_numpy())
     sa, ra = table.arrays(p["score"]), table.arrays(p["rank"])
     sign = -1 if p.get("order") == "ascending" else 1

@@ -24,7 +24,7 @@ from fractions import Fraction
 import numpy as np
 
 from .. import numbers
-from ..checks import Evaluated, decide
+from ..checks import Evaluated, absent_columns, decide, unevaluable
 from ..formula import parse_ratio
 from ..model import LOOSE, STRICT, Value
 from ..period import BLANK, ZERO_MARKER
@@ -66,6 +66,9 @@ def evaluate(rule, period) -> list:
     for text in rule.params["ratios"]:
         r = parse_ratio(text)
         p_col, n_col, d_col = r.percent.column, r.numerator.column, r.denominator.column
+        if missing := absent_columns(table, [p_col, n_col, d_col]):
+            out.append(unevaluable(text, f"column {missing[0]} of {table.name} is missing"))
+            continue
         ok, b = {}, {}
         for reading in (STRICT, LOOSE):
             p1, p2, ps = _bounds(table, p_col, rows, reading)
@@ -112,7 +115,7 @@ def _evaluated(table, rows, r, status, b) -> Evaluated:
     def miss(i, reading):
         iv = _ratio(b[reading], i)
         if iv is None:
-            return float("nan")
+            return None
         p1, p2 = b[reading][0][i], b[reading][1][i]
         gap = max(iv[0] - p2, p1 - iv[1], 0)
         return float(gap / numbers.UNIT)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import Operand, linear
+from ..checks import Operand, absent_columns, linear, unevaluable
 from ..formula import parse
 
 OPTIONS = {
@@ -55,7 +55,8 @@ def evaluate(rule, period) -> list:
     out = []
     for text in rule.params["formulas"]:
         f = parse(text)
-        if not all(table.has(t.column) for t in f.terms):
+        if missing := absent_columns(table, [t.column for t in f.terms]):
+            out.append(unevaluable(text, f"column {missing[0]} of {table.name} is missing"))
             continue
         lhs = [Operand(table, t.column, rows, coef=t.coef) for t in f.lhs]
         rhs = [Operand(table, t.column, rows, coef=t.coef) for t in f.rhs]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import Operand, linear
+from ..checks import Operand, linear, unevaluable
 
 OPTIONS = {
     "required": ["table"],
@@ -62,7 +62,11 @@ def evaluate(rule, period) -> list:
             names.append(str(g) if by else "")
     out = []
     for column in selected(table, rule.params):
-        if not table.has(column) or not totals:
+        if not table.has(column):
+            out.append(unevaluable(column, f"column {column} of {table.name} is missing"))
+            continue
+        if not totals:
+            out.append(unevaluable(column, f"{table.name} has no total row"))
             continue
         lhs = Operand(table, column, np.array(totals))
         rhs = Operand(table, column, parts, aggregate=True)

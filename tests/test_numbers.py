@@ -1,0 +1,67 @@
+from fractions import Fraction
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from zzqa import numbers
+
+
+@pytest.mark.parametrize("text, value, decimals", [
+    ("15.29", Fraction(1529, 100), 2),
+    ("59.660", Fraction(5966, 100), 3),
+    ("100.00", Fraction(100), 2),
+    ("85.4%", Fraction(854, 10), 1),
+    ("0", Fraction(0), 0),
+    ("-1", Fraction(-1), 0),
+    (" 7 ", Fraction(7), 0),
+])
+def test_parse_keeps_value_and_decimals(text, value, decimals):
+    p = numbers.parse(text)
+    assert (p.value, p.decimals) == (value, decimals)
+
+
+@pytest.mark.parametrize("text", ["", "-", "/", "1O1.74", "12,3", "1.2.3", "%", "abc"])
+def test_parse_rejects_what_is_not_a_number(text):
+    assert numbers.parse(text) is None
+
+
+def test_interval_is_half_a_unit_in_the_last_printed_place():
+    lo, hi = numbers.parse("15.29").interval()
+    assert (Fraction(lo, numbers.UNIT), Fraction(hi, numbers.UNIT)) == (
+        Fraction(15285, 1000), Fraction(15295, 1000))
+    assert numbers.parse("12").interval(exact=True) == (12 * numbers.UNIT, 12 * numbers.UNIT)
+    # read at more decimals than printed: "88.7" as 88.70 +- 0.005
+    assert numbers.parse("88.7").interval(decimals=2) == (88_695_000, 88_705_000)
+
+
+def test_parse_series_matches_parse():
+    texts = pd.Series(["1.5", "-", "", "x", "3%", "0.467"])
+    out = numbers.parse_series(texts)
+    assert out["is_number"].tolist() == [True, False, False, False, True, True]
+    assert out["scaled"].iloc[5] == numbers.parse("0.467").scaled
+    assert out["decimals"].iloc[0] == 1
+
+
+def test_usual_decimals_is_the_mode_ties_to_finer():
+    assert numbers.usual_decimals(pd.Series([2, 2, 1, 0])) == 2
+    assert numbers.usual_decimals(pd.Series([1, 2])) == 2
+    assert numbers.usual_decimals(pd.Series([], dtype="Int64")) == 0
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=4))
+def test_printing_then_parsing_gives_back_the_interval(units, decimals):
+    scaled = units * 10 ** (numbers.SCALE - decimals)
+    text = numbers.fmt(scaled, decimals)
+    p = numbers.parse(text)
+    assert p.decimals == decimals and p.scaled == scaled
+    lo, hi = p.interval()
+    assert hi - lo == 10 ** (numbers.SCALE - decimals)
+
+
+@given(st.fractions(min_value=0, max_value=10**6), st.integers(min_value=0, max_value=4))
+def test_a_rounded_value_lies_in_the_interval_of_its_print(value, decimals):
+    text = numbers.fmt(value * numbers.UNIT, decimals)
+    lo, hi = numbers.parse(text).interval()
+    assert lo <= value * numbers.UNIT <= hi
