@@ -81,7 +81,7 @@ def check(directory, fmt, select, ignore, fail_on, color, width, checks) -> None
     report.target = str(directory).rstrip("/") or "."
     if fmt == "text":
         tty = sys.stdout.isatty()
-        out = text_reporter.render(report, width=width or (None if tty else 80) or 100,
+        out = text_reporter.render(report, width=width or (None if tty else 80),
                                    color=tty if color is None else color)
     else:
         out = FORMATS[fmt].render(report)

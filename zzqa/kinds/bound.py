@@ -32,7 +32,7 @@ OPTIONS = {
         "min": {"type": "number"},
     },
 }
-MESSAGE = "{label}: {actual} is outside {expected}, the points the header allows (by {miss})"
+MESSAGE = "{label}: printed {actual}, but the column allows {expected} points (off by {miss})"
 
 
 def columns(params: dict) -> list:
@@ -64,7 +64,8 @@ def evaluate(rule, period) -> list:
             if low_s is not None:
                 good &= hi >= low_s
             ok[reading] = good
-        bounds = f"[{'' if low_s is None else p['min']}, {'' if top is None else top}]"
+        bounds = (f"{p['min']} to {top}" if low_s is not None and top is not None
+                  else f"at most {top}" if top is not None else f"at least {p['min']}")
 
         def miss(i, reading, a=a, top_s=top_s, low_s=low_s):
             v = int(a.val[rows[i]])
@@ -73,7 +74,7 @@ def evaluate(rule, period) -> list:
 
         out.append(Evaluated(
             status=decide(ok[STRICT], ok[LOOSE], a.state[rows] >= BLANK),
-            label=lambda i, col=col: f"{table.units.iloc[rows[i]]} {col.title}",
+            label=lambda i: table.key().iloc[rows[i]],
             cells=lambda i, name=name: [(table.name, int(rows[i]), name)],
             expected=lambda i, r, bounds=bounds, top=top: Value(bounds, p.get("min"), top),
             actual=lambda i, r, name=name: Value(table.text(rows[i], name)),

@@ -16,7 +16,8 @@ STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 MAX_UNCOVERED = 30
 
 
-def render(report: Report, width: int = 80, color: bool = False) -> str:
+def render(report: Report, width: int | None = 80, color: bool = False) -> str:
+    """The report as text; width None means the terminal's width."""
     out = io.StringIO()
     console = Console(file=out, width=width, force_terminal=color, no_color=not color,
                       color_system="standard" if color else None, highlight=False)
@@ -30,10 +31,10 @@ def render(report: Report, width: int = 80, color: bool = False) -> str:
 def _summary(console: Console, r: Report) -> None:
     c = r.checks
     pct = 100 * r.cells_covered / r.cells_total if r.cells_total else 100.0
-    console.print(Text(f"zzqa check {r.target} — period {r.period}", style="bold"))
-    console.print(f"{len(r.tables)} tables, {len(r.tallies)} rules, {c['checks']} checks: "
-                  f"{c['passed']} passed, {c['within_rounding']} hold only within rounding, "
-                  f"{c['failed']} failed, {c['unevaluable']} could not be evaluated")
+    console.print(Text(f"zzqa check {r.target} — period {r.period}: "
+                       f"{len(r.tables)} tables, {len(r.tallies)} rules", style="bold"))
+    console.print(f"{c['checks']} checks: {c['passed']} passed · {c['within_rounding']} within "
+                  f"rounding · {c['failed']} failed · {c['unevaluable']} unevaluable")
     console.print(f"Cells covered: {r.cells_covered} / {r.cells_total} ({pct:.1f}%)")
     line = Text("Findings: ")
     for sev, word in (("error", "errors"), ("warning", "warnings"), ("info", "infos")):
