@@ -36,18 +36,37 @@ def test_interval_is_half_a_unit_in_the_last_printed_place():
     assert numbers.parse("88.7").interval(decimals=2) == (88_695_000, 88_705_000)
 
 
-def test_parse_series_matches_parse():
-    texts = pd.Series(["1.5", "-", "", "x", "3%", "0.467"])
-    out = numbers.parse_series(texts)
-    assert out["is_number"].tolist() == [True, False, False, False, True, True]
-    assert out["scaled"].iloc[5] == numbers.parse("0.467").scaled
-    assert out["decimals"].iloc[0] == 1
+def test_parse_array_states():
+    out = numbers.parse_array(pd.Series(["1.5", "-", "", "x", "3%", "0.467", "/", " 12 "]))
+    assert out.state.tolist() == [numbers.NUMBER, numbers.ZERO_MARKER, numbers.BLANK,
+                                  numbers.INVALID, numbers.NUMBER, numbers.NUMBER,
+                                  numbers.ZERO_MARKER, numbers.NUMBER]
+    assert out.decimals.tolist()[:6] == [1, 0, 0, 0, 0, 3]
+    assert out.scaled[5] == numbers.parse("0.467").scaled
+
+
+CELL = st.one_of(
+    st.sampled_from(["", "-", "/", "%", ".5", "1.", "1.2.3", "1O1", "+3", "-0.25", "99.9%"]),
+    st.builds(lambda i, f, pct: f"{i}{'.' + f if f is not None else ''}{'%' if pct else ''}",
+              st.integers(0, 10**12), st.one_of(st.none(), st.text("0123456789", max_size=6)),
+              st.booleans()),
+)
+
+
+@given(st.lists(CELL, min_size=1, max_size=30))
+def test_vectorised_parsing_agrees_with_parse(cells):
+    out = numbers.parse_array(pd.Series(cells))
+    for text, scaled, decimals, state in zip(cells, out.scaled, out.decimals, out.state):
+        one = numbers.parse(text)
+        assert (state == numbers.NUMBER) == (one is not None), text
+        if one is not None:
+            assert (scaled, decimals) == (one.scaled, one.decimals), text
 
 
 def test_usual_decimals_is_the_mode_ties_to_finer():
-    assert numbers.usual_decimals(pd.Series([2, 2, 1, 0])) == 2
-    assert numbers.usual_decimals(pd.Series([1, 2])) == 2
-    assert numbers.usual_decimals(pd.Series([], dtype="Int64")) == 0
+    assert numbers.usual_decimals([2, 2, 1, 0]) == 2
+    assert numbers.usual_decimals([1, 2]) == 2
+    assert numbers.usual_decimals([]) == 0
 
 
 @given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=4))

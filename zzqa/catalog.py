@@ -7,6 +7,7 @@ columns the table descriptions do not have are InputErrors naming file and line 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,8 +85,7 @@ def _rule(entry: dict, path: Path, line: int, src, i: int) -> Rule:
                          src.line("rules", i, "kind"))
     module = REGISTRY[kind]
     params = {k: v for k, v in entry.items() if k not in COMMON}
-    schema = {"type": "object", "additionalProperties": False, **module.OPTIONS}
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(params),
+    errors = sorted(_options_validator(kind).iter_errors(params),
                     key=lambda e: list(e.absolute_path))
     if errors:
         e = errors[0]
@@ -93,6 +93,12 @@ def _rule(entry: dict, path: Path, line: int, src, i: int) -> Rule:
                          src.line("rules", i, *e.absolute_path))
     return Rule(entry["id"], kind, entry["title"], entry["severity"], entry["why"].strip(), params,
                 path.name, line, entry.get("message"), tuple(entry.get("aliases", ())))
+
+
+@functools.cache
+def _options_validator(kind: str) -> jsonschema.Draft202012Validator:
+    schema = {"type": "object", "additionalProperties": False, **REGISTRY[kind].OPTIONS}
+    return jsonschema.Draft202012Validator(schema)
 
 
 def _check_columns(rule: Rule, form: Form, path: Path, src, i: int) -> None:

@@ -15,8 +15,7 @@ import click
 from . import catalog as catalog_mod
 from . import engine, form as form_mod, period as period_mod
 from .model import InputError
-from .reporters import FORMATS
-from .reporters import text as text_reporter
+from . import reporters
 
 
 def find_checks(start: Path | None) -> Path:
@@ -64,7 +63,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text",
+@click.option("--format", "fmt", type=click.Choice(reporters.NAMES), default="text",
               show_default=True, help="Output format.")
 @click.option("--select", multiple=True, help="Only rules whose id starts with this (repeatable).")
 @click.option("--ignore", multiple=True, help="Skip rules whose id starts with this (repeatable).")
@@ -81,10 +80,10 @@ def check(directory, fmt, select, ignore, fail_on, color, width, checks) -> None
     report.target = str(directory).rstrip("/") or "."
     if fmt == "text":
         tty = sys.stdout.isatty()
-        out = text_reporter.render(report, width=width or (None if tty else 80),
-                                   color=tty if color is None else color)
+        out = reporters.get("text").render(report, width=width or (None if tty else 80),
+                                           color=tty if color is None else color)
     else:
-        out = FORMATS[fmt].render(report)
+        out = reporters.get(fmt).render(report)
     click.echo(out, nl=False)
     sys.exit(report.exit_status(fail_on))
 

@@ -28,7 +28,7 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=()) -> R
     report = Report(target=str(period.root), period=period.name,
                     tables=sorted(period.tables), labels={t.name: t.title for t in form.tables.values()})
     _schema_findings(period, rules, report)
-    covered = {name: {c: np.zeros(len(t.raw), bool) for c in t.scaled}
+    covered = {name: {c: np.zeros(len(t.raw), bool) for c in t.columns}
                for name, t in period.tables.items()}
     rounding: dict[tuple, list] = defaultdict(list)  # under-printed cell -> [(rule, label, interval)]
     for rule in rules:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 SCALE = 6  # values are integers in units of 10**-6; printed decimals up to SCALE - 1
 UNIT = 10**SCALE
@@ -66,42 +67,56 @@ def parse(text: str) -> Printed | None:
     return Printed(t, scaled, len(frac), bool(m["pct"]))
 
 
-def parse_series(texts: pd.Series) -> pd.DataFrame:
-    """Vectorised `parse`: columns scaled (Int64), decimals (Int64), percent_sign, is_number.
+# Cell states of a numeric column.  "-" (not applicable) and "/" (not assessed) read as an
+# exact 0 in arithmetic (there is nothing to count); a blank is an unknown value.
+NUMBER, ZERO_MARKER, BLANK, INVALID = 0, 1, 2, 3
+_VECTOR_RE = r"^[-+]?\d+(\.\d{0,%d})?%%?$" % (SCALE - 1)
+_FLOAT_EXACT = 10**9  # below this, float64 parsing then rounding to 10**-SCALE is exact
 
-    Missing markers and non-numbers give <NA> in scaled/decimals; `is_number` tells which.
+
+@dataclass(frozen=True)
+class Column:
+    """A numeric column parsed: scaled values, printed decimals and cell states (numpy)."""
+
+    scaled: np.ndarray  # int64, 0 where not a number
+    decimals: np.ndarray  # int64, 0 where not a number
+    state: np.ndarray  # int8: NUMBER, ZERO_MARKER, BLANK, INVALID
+
+
+def parse_array(texts) -> Column:
+    """Vectorised `parse` over a column of printed strings (an Arrow or pandas string array).
+
+    Runs in Arrow's C++ kernels: the same pattern as `parse`, then float64 parsing, which is
+    exact after rounding to 10**-SCALE for |value| < 10**9; larger values are parsed exactly
+    one by one.
     """
-    t = texts.fillna("").astype(str).str.strip()
-    parts = t.str.extract(NUMBER_RE)
-    ok = parts["int"].notna() & (parts["frac"].fillna("").str.len() < SCALE)
-    frac = parts["frac"].fillna("").where(ok, "")
-    int_part = pd.to_numeric(parts["int"].where(ok), errors="coerce")
-    frac_part = pd.to_numeric(frac.str.ljust(SCALE, "0").where(ok), errors="coerce")
-    scaled = (int_part.astype("Int64") * UNIT + frac_part.astype("Int64"))
-    scaled = scaled.where(parts["sign"] != "-", -scaled)
-    decimals = frac.str.len().astype("Int64").where(ok)
-    return pd.DataFrame(
-        {
-            "scaled": scaled.where(ok).astype("Int64"),
-            "decimals": decimals,
-            "percent_sign": (parts["pct"] == "%") & ok,
-            "is_number": ok,
-        },
-        index=texts.index,
-    )
+    arr = pc.fill_null(pc.utf8_trim_whitespace(pa.array(texts, type=pa.string())), "")
+    ok = pc.match_substring_regex(arr, _VECTOR_RE).to_numpy(zero_copy_only=False)
+    body = pc.utf8_rtrim(arr, characters="%")
+    dot = pc.find_substring(body, ".").to_numpy(zero_copy_only=False)
+    length = pc.binary_length(body).to_numpy(zero_copy_only=False)
+    decimals = np.where(ok & (dot >= 0), length - dot - 1, 0).astype(np.int64)
+    floats = pc.cast(pc.if_else(pa.array(ok), body, "0"), pa.float64()).to_numpy()
+    scaled = np.rint(floats * UNIT).astype(np.int64)
+    for i in np.flatnonzero(np.abs(floats) >= _FLOAT_EXACT):
+        scaled[i] = parse(arr[i].as_py()).scaled
+    text = arr.to_numpy(zero_copy_only=False)
+    state = np.full(len(text), INVALID, dtype=np.int8)
+    state[(text == "-") | (text == "/")] = ZERO_MARKER
+    state[text == ""] = BLANK
+    state[ok] = NUMBER
+    return Column(scaled, decimals, state)
 
 
-def usual_decimals(decimals: pd.Series) -> int:
+def usual_decimals(decimals: np.ndarray) -> int:
     """A column's printing convention: the most common number of printed decimals.
 
     Ties go to the larger number of decimals (the finer convention).  An empty column has 0.
     """
-    d = decimals.dropna()
-    if d.empty:
+    if len(decimals) == 0:
         return 0
-    counts = d.value_counts()
-    top = counts[counts == counts.max()].index
-    return int(max(top))
+    counts = np.bincount(np.asarray(decimals, dtype=np.int64))
+    return int(np.flatnonzero(counts == counts.max()).max())
 
 
 def half_widths(decimals: np.ndarray) -> np.ndarray:

@@ -13,48 +13,25 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from . import numbers, yamlsource
 from .form import Form, TableSpec
 from .model import STRICT, Cell, InputError
-
-
-NUMBER, ZERO_MARKER, BLANK, INVALID = 0, 1, 2, 3
+from .numbers import BLANK, INVALID, NUMBER, ZERO_MARKER  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)
 class Arrays:
-    """A numeric column as numpy arrays: scaled value, half-widths per reading, cell state.
-
-    state: NUMBER; ZERO_MARKER for "-" (not applicable) and "/" (not assessed), which
-    arithmetic reads as an exact 0 (there is nothing to count); BLANK (unknown value);
-    INVALID (not a number: a schema finding).
-    """
+    """A numeric column for interval arithmetic: scaled values, half-widths per reading
+    (strict: at least the column's usual decimals; loose: the decimals shown), cell state."""
 
     val: np.ndarray
     half_strict: np.ndarray
     half_loose: np.ndarray
     state: np.ndarray
-
-
-def _arrays(table: "Table", column: str) -> Arrays:
-    col = table.spec.column(column)
-    scaled = table.scaled[column]
-    dec = table.decimals[column].fillna(0).to_numpy(dtype=np.int64)
-    text = table.raw[column].str.strip().to_numpy()
-    state = np.full(len(text), INVALID, dtype=np.int8)
-    state[scaled.notna().to_numpy()] = NUMBER
-    state[(text == "-") | (text == "/")] = ZERO_MARKER
-    state[(text == "") & scaled.isna().to_numpy()] = BLANK
-    val = scaled.fillna(0).to_numpy(dtype=np.int64)
-    if col.exact:
-        zero = np.zeros(len(val), dtype=np.int64)
-        return Arrays(val, zero, zero, state)
-    conv = table.convention[column]
-    loose = numbers.half_widths(np.minimum(dec, numbers.SCALE - 1))
-    strict = numbers.half_widths(np.minimum(np.maximum(dec, conv), numbers.SCALE - 1))
-    number = state == NUMBER
-    return Arrays(val, np.where(number, strict, 0), np.where(number, loose, 0), state)
+    decimals: np.ndarray
 
 
 @dataclass
@@ -66,10 +43,9 @@ class Table:
     units: pd.Series  # canonical unit name per row, None where unknown
     unit_types: pd.Series  # unit type per row, None where unknown
     ragged: pd.Series  # rows with fewer cells than the header
-    scaled: dict[str, pd.Series] = field(default_factory=dict)  # Int64, <NA> when not a number
-    decimals: dict[str, pd.Series] = field(default_factory=dict)
+    columns: dict[str, Arrays] = field(default_factory=dict)  # numeric columns present
     convention: dict[str, int] = field(default_factory=dict)  # usual decimals per column
-    _arrays: dict[str, "Arrays"] = field(default_factory=dict, repr=False)
+    _key: pd.Series | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -80,40 +56,36 @@ class Table:
         return self.unit_types == "total"
 
     def has(self, column: str) -> bool:
-        return column in self.scaled
+        return column in self.columns
+
+    def arrays(self, column: str) -> Arrays:
+        return self.columns[column]
 
     def key(self) -> pd.Series:
         """The row key: canonical unit, plus the other primary-key columns (appendix 8)."""
-        key = self.units.where(self.units.notna(), self.raw["unit"]) if "unit" in self.raw \
-            else pd.Series("?", index=self.raw.index)
-        for k in self.spec.key:
-            if k != "unit" and k in self.raw:
-                key = key + "/" + self.raw[k]
-        return key
+        if self._key is None:
+            key = self.units.where(self.units.notna(), self.raw.get("unit", "?")).astype(str)
+            for k in self.spec.key:
+                if k != "unit" and k in self.raw:
+                    key = key + "/" + self.raw[k].astype(str)
+            self._key = key
+        return self._key
 
     def cell(self, row: int, column: str) -> Cell:
         col = self.spec.column(column)
-        unit = self.units.iloc[row] or str(self.raw["unit"].iloc[row])
-        if "category" in self.raw:
-            unit = f"{unit}/{self.raw['category'].iloc[row]}"
-        return Cell(self.file, int(self.lines[row]), column, unit, col.title if col else column)
-
-    def arrays(self, column: str) -> "Arrays":
-        """Numpy view of a numeric column for interval arithmetic (cached)."""
-        if column not in self._arrays:
-            self._arrays[column] = _arrays(self, column)
-        return self._arrays[column]
+        return Cell(self.file, int(self.lines[row]), column, str(self.key().iloc[row]),
+                    col.title if col else column)
 
     def interval(self, row: int, column: str, reading: str) -> tuple[int, int] | None:
         """Scaled interval of one cell under a reading; None when the cell holds no value."""
-        a = self.arrays(column)
+        a = self.columns[column]
         if a.state[row] >= BLANK:
             return None
         h = int(a.half_strict[row] if reading == STRICT else a.half_loose[row])
         return int(a.val[row]) - h, int(a.val[row]) + h
 
     def underprinted(self, row: int, column: str) -> bool:
-        a = self.arrays(column)
+        a = self.columns[column]
         return bool(a.state[row] == NUMBER and a.half_loose[row] > a.half_strict[row])
 
     def text(self, row: int, column: str) -> str:
@@ -140,12 +112,13 @@ def load(root: Path, form: Form) -> Period:
         raise InputError(root, "not a period folder: period.yaml is missing")
     meta = yamlsource.load(meta_path, "period").data
     tables, missing = {}, {}
+    matcher = _UnitMatcher(form)
     for spec in form.tables.values():
         path = root / spec.path
         if not path.exists():
             missing[spec.name] = spec.path
             continue
-        tables[spec.name] = _load_table(path, spec, form)
+        tables[spec.name] = _load_table(path, spec, matcher)
     if not tables:
         raise InputError(root, "no appendix table of checks/tables.yaml is in this folder")
     known = {s.path for s in form.tables.values()} | {"period.yaml", "bulletin.md", "source.txt"}
@@ -166,45 +139,97 @@ def read_text(path: Path) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _field_counts(text: str, rows: int) -> np.ndarray:
-    """Cells per data row as written (pandas pads short rows with blanks silently)."""
-    lines = text.split("\n")[1 : rows + 1]
-    if '"' in text:
-        return np.array([len(r) for r in csv.reader(lines)] + [0] * (rows - len(lines)))
-    return pd.Series(lines, dtype=str).str.count(",").to_numpy() + 1
+class _UnitMatcher:
+    """Row labels to canonical units, each distinct spelling looked up once."""
+
+    def __init__(self, form: Form):
+        self.registry, self.memo = form.units, {}
+
+    def __call__(self, labels: pd.Series, types: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
+        found = {}
+        for label in pd.unique(labels):
+            key = (label, types)
+            if key not in self.memo:
+                self.memo[key] = self.registry.match(label, types)
+            found[label] = self.memo[key]
+        units = labels.map(lambda x: found[x].name if found[x] else None).astype(object)
+        kinds = labels.map(lambda x: found[x].type if found[x] else None).astype(object)
+        return units, kinds
 
 
-def _load_table(path: Path, spec: TableSpec, form: Form) -> Table:
+def _read_fast(text: str) -> pd.DataFrame | None:
+    """Arrow's multithreaded reader, for the plain case: no quotes, no blank lines, no short
+    rows (then every data row i sits on line i + 2).  None when the file needs `_read_slow`."""
+    body = text.rstrip("\n")
+    if '"' in body or "\n\n" in body or "\r" in body:
+        return None
+    header = next(csv.reader([body.split("\n", 1)[0]]))
+    if len(set(header)) != len(header):
+        return None
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(body.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={h: pa.string() for h in header},
+                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid:
+        return None
+    return table.to_pandas()
+
+
+def _read_slow(path: Path, text: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """Python's csv module: any quoting; short rows are padded and marked ragged."""
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        raise InputError(path, "file is empty: expected a header row", 1)
+    header, data = rows[0], rows[1:]
+    if any("\n" in c for r in rows for c in r):
+        raise InputError(path, "a quoted cell spans lines; one row per line is expected")
+    lines = [i + 2 for i, r in enumerate(data) if r]  # blank lines hold no row
+    data = [r for r in data if r]
+    for r, line in zip(data, lines):
+        if len(r) > len(header):
+            raise InputError(path, f"{len(r)} cells but the header has {len(header)}", line)
+    ragged = np.array([len(r) < len(header) for r in data], dtype=bool)
+    frame = pd.DataFrame([r + [""] * (len(header) - len(r)) for r in data], columns=header,
+                         dtype=str)
+    return frame, np.array(lines, dtype=np.int64), ragged
+
+
+def _load_table(path: Path, spec: TableSpec, match_units: _UnitMatcher) -> Table:
     text = read_text(path)
     if not text.strip():
         raise InputError(path, "file is empty: expected a header row", 1)
-    try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                          skip_blank_lines=False, engine="c")
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError(path, f"not a readable CSV: {exc}") from None
-    if raw.map(lambda v: isinstance(v, str) and "\n" in v).to_numpy().any():
-        raise InputError(path, "a quoted cell spans lines; one row per line is expected")
+    raw = _read_fast(text)
+    if raw is not None:
+        lines, ragged = np.arange(len(raw)) + 2, np.zeros(len(raw), dtype=bool)
+    else:
+        raw, lines, ragged = _read_slow(path, text)
     raw.columns = [str(c).strip() for c in raw.columns]
-    ragged = pd.Series(_field_counts(text, len(raw)) < len(raw.columns), index=raw.index)
-    raw = raw.fillna("")
-    lines = np.arange(len(raw)) + 2  # header is line 1, no blank or multi-line rows
     if "unit" in raw:
-        found = [form.units.match(u, spec.unit_types) for u in raw["unit"]]
-        units = pd.Series([u.name if u else None for u in found], index=raw.index, dtype=object)
-        types = pd.Series([u.type if u else None for u in found], index=raw.index, dtype=object)
+        units, types = match_units(raw["unit"], spec.unit_types)
     else:
         units = types = pd.Series([None] * len(raw), index=raw.index, dtype=object)
-    table = Table(spec, path.name, raw, lines, units, types, ragged)
+    table = Table(spec, path.name, raw, lines, units, types, pd.Series(ragged, index=raw.index))
     for col in spec.numeric_columns:
-        if col.name not in raw:
-            continue
-        parsed = numbers.parse_series(raw[col.name])
-        table.scaled[col.name] = parsed["scaled"]
-        table.decimals[col.name] = parsed["decimals"]
-        table.convention[col.name] = numbers.usual_decimals(parsed["decimals"])
-        if spec.blank_is_zero:
-            blank = raw[col.name].str.strip() == ""
-            table.scaled[col.name] = parsed["scaled"].mask(blank, 0)
-            table.decimals[col.name] = parsed["decimals"].mask(blank, 0)
+        if col.name in raw and raw.columns.tolist().count(col.name) == 1:
+            table.columns[col.name], table.convention[col.name] = _numeric(raw[col.name], col, spec)
     return table
+
+
+def _numeric(texts: pd.Series, col, spec: TableSpec) -> tuple[Arrays, int]:
+    parsed = numbers.parse_array(texts)
+    val, dec, state = parsed.scaled, parsed.decimals, parsed.state
+    if spec.blank_is_zero:
+        state = np.where(state == BLANK, NUMBER, state).astype(np.int8)
+    conv = numbers.usual_decimals(dec[state == NUMBER])
+    if col.exact:
+        zero = np.zeros(len(val), dtype=np.int64)
+        return Arrays(val, zero, zero, state, dec), conv
+    top = numbers.SCALE - 1
+    number = state == NUMBER
+    loose = np.where(number, numbers.half_widths(np.minimum(dec, top)), 0)
+    strict = np.where(number, numbers.half_widths(np.minimum(np.maximum(dec, conv), top)), 0)
+    return Arrays(val, strict, loose, state, dec), conv

@@ -9,19 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from . import numbers
+from .numbers import BLANK, INVALID, ZERO_MARKER
 from .period import Table
 
-# What each kind of column may hold, as printed (missing markers "-", "/" and blank allowed).
-_MISSING = r"|-|/|"
+# What each kind of column may hold once parsed.  The schema runs on the parsed table:
+# numbers as floats, missing markers ("-", "/", blank) as NaN, and a cell that is not a
+# number as -inf, so that every format rule is one vectorised comparison.
+NOT_A_NUMBER = float("-inf")
 FORMATS = {
-    "count": (r"^(\d+" + _MISSING + r")$", "a whole number of at least 0"),
-    "rank": (r"^([1-9]\d*" + _MISSING + r")$", "a whole number of at least 1"),
-    "amount": (r"^(\d+(\.\d{1,5})?" + _MISSING + r")$", "a number of at least 0"),
-    "percent": (r"^(\d+(\.\d{1,5})?%?" + _MISSING + r")$", "a percentage of at least 0"),
-    "score": (r"^([-+]?\d+(\.\d{1,5})?" + _MISSING + r")$", "a number of points"),
+    "count": (lambda s: s.isna() | ((s >= 0) & (s == s.round())), "a whole number of at least 0"),
+    "rank": (lambda s: s.isna() | ((s >= 1) & (s == s.round())), "a whole number of at least 1"),
+    "amount": (lambda s: s.isna() | (s >= 0), "a number of at least 0"),
+    "percent": (lambda s: s.isna() | (s >= 0), "a percentage of at least 0"),
+    "score": (lambda s: s.isna() | (s > NOT_A_NUMBER), "a number of points"),
 }
 
 # pandera check name -> problem code (catalog rules of kind `schema` name these codes)
@@ -49,23 +54,37 @@ def build(table: Table) -> pa.DataFrameSchema:
     spec = table.spec
     columns = {}
     for col in spec.columns:
-        checks = []
         if col.kind in FORMATS:
-            pattern, _ = FORMATS[col.kind]
-            checks.append(pa.Check(lambda s, p=pattern: s.str.strip().str.match(p),
-                                   name=f"is_{col.kind}"))
-        columns[col.name] = pa.Column(str, checks=checks, nullable=False)
+            test, _ = FORMATS[col.kind]
+            columns[col.name] = pa.Column(float, pa.Check(test, name=f"is_{col.kind}"),
+                                          nullable=True)
+        else:
+            columns[col.name] = pa.Column(str)
     columns["_unit_known"] = pa.Column(bool, pa.Check(lambda s: s, name="unit_known"))
     columns["_row_complete"] = pa.Column(bool, pa.Check(lambda s: s, name="row_complete"))
-    key = [("_unit" if k == "unit" else k) for k in spec.key]
     columns["_unit"] = pa.Column(str, nullable=True)
     columns["_unit_type"] = pa.Column(str, nullable=True)
+    key = [("_unit" if k == "unit" else k) for k in spec.key]
     return pa.DataFrameSchema(
         columns,
         strict=True,
         unique=key,
         checks=[pa.Check(lambda d: _totals_per_group(d, spec.key) <= 1, name="single_total")],
     )
+
+
+def parsed_frame(table: Table) -> pd.DataFrame:
+    """The table as the schema sees it: parsed numbers, canonical units, row completeness."""
+    frame = table.raw.copy()
+    for name, a in table.columns.items():
+        values = a.val / numbers.UNIT
+        values = np.where(a.state == INVALID, NOT_A_NUMBER, values)
+        frame[name] = np.where((a.state == BLANK) | (a.state == ZERO_MARKER), np.nan, values)
+    frame["_unit"] = table.units.astype(object).where(table.units.notna(), None)
+    frame["_unit_type"] = table.unit_types
+    frame["_unit_known"] = table.units.notna() | ("unit" not in frame)
+    frame["_row_complete"] = ~table.ragged
+    return frame
 
 
 def _totals_per_group(frame: pd.DataFrame, key: tuple[str, ...]) -> int:
@@ -78,13 +97,8 @@ def _totals_per_group(frame: pd.DataFrame, key: tuple[str, ...]) -> int:
 
 
 def validate(table: Table) -> list[Problem]:
-    frame = table.raw.copy()
-    frame["_unit"] = table.units.astype(object).where(table.units.notna(), None)
-    frame["_unit_type"] = table.unit_types
-    frame["_unit_known"] = table.units.notna() | ("unit" not in frame)
-    frame["_row_complete"] = ~table.ragged
     try:
-        build(table).validate(frame, lazy=True)
+        build(table).validate(parsed_frame(table), lazy=True)
     except pa.errors.SchemaErrors as exc:
         return _problems(table, exc.failure_cases)
     return []
@@ -98,6 +112,8 @@ def _problems(table: Table, cases: pd.DataFrame) -> list[Problem]:
         row = None if pd.isna(case.index) else int(case.index)
         column = case.column if isinstance(case.column, str) else None
         value = "" if pd.isna(case.failure_case) else str(case.failure_case)
+        if check.startswith("is_") and row is not None:
+            value = table.text(row, column)  # as printed, not as parsed
         if code == "column-missing":
             column, value = value, value
         elif code == "column-unexpected":

@@ -6,6 +6,7 @@ offending entry (PyYAML parses, jsonschema validates; this module only maps path
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib import resources
 from pathlib import Path
@@ -56,7 +57,7 @@ def load(path: Path, schema_name: str) -> Located:
     except (UnicodeDecodeError, OSError) as exc:
         raise InputError(path, f"cannot read: {exc}") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}",
@@ -75,6 +76,7 @@ def load(path: Path, schema_name: str) -> Located:
     return located
 
 
+@functools.cache
 def validator(schema_name: str) -> jsonschema.protocols.Validator:
     schema = json.loads(resources.files("zzqa.schemas").joinpath(f"{schema_name}.json").read_text())
     cls = jsonschema.validators.validator_for(schema)

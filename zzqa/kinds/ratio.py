@@ -55,8 +55,19 @@ def columns(params: dict) -> list:
 def _bounds(table, column, rows, reading):
     a = table.arrays(column)
     half = a.half_strict if reading == STRICT else a.half_loose
-    v = a.val[rows].astype(object)
-    return v - half[rows].astype(object), v + half[rows].astype(object), a.state[rows]
+    return a.val[rows] - half[rows], a.val[rows] + half[rows], a.state[rows]
+
+
+def _leq(a, b, c, d) -> np.ndarray:
+    """a·b ≤ c·d for int64 arrays, exactly.  Float64 products are within 2**-52 of the
+    true ones, so only near-ties (relative gap under 1e-12) are recomputed in integers."""
+    left = a.astype(np.float64) * b
+    right = c.astype(np.float64) * d
+    out = left <= right
+    scale = np.maximum(np.abs(left), np.abs(right))
+    for i in np.flatnonzero(np.abs(left - right) <= 1e-12 * scale):
+        out[i] = int(a[i]) * int(b[i]) <= int(c[i]) * int(d[i])
+    return out
 
 
 def evaluate(rule, period) -> list:
@@ -75,13 +86,10 @@ def evaluate(rule, period) -> list:
             n1, n2, ns = _bounds(table, n_col, rows, reading)
             d1, d2, ds = _bounds(table, d_col, rows, reading)
             b[reading] = (p1, p2, n1, n2, d1, d2)
-            positive = d1 > 0
             # ratio interval [100 n1/d2, 100 n2/d1] meets [p1, p2]  (all scaled by UNIT)
-            meets = np.array([
-                bool(pos and HUNDRED * x1 <= y2 * e2 and y1 * e1 <= HUNDRED * x2)
-                for pos, x1, x2, y1, y2, e1, e2 in zip(positive, n1, n2, p1, p2, d1, d2)
-            ], dtype=bool)
-            no_plan = (ps == ZERO_MARKER) & (d1 <= 0).astype(bool)
+            hundred = np.full(len(rows), HUNDRED, dtype=np.int64)
+            meets = (d1 > 0) & _leq(hundred, n1, p2, d2) & _leq(p1, d1, hundred, n2)
+            no_plan = (ps == ZERO_MARKER) & (d1 <= 0)
             ok[reading] = meets | no_plan
         missing = (ps >= BLANK) | (ns >= BLANK) | (ds >= BLANK)
         not_printed = (ps == BLANK) & (ns == BLANK) & (ds == BLANK)
@@ -91,7 +99,7 @@ def evaluate(rule, period) -> list:
 
 
 def _ratio(b, i) -> tuple[Fraction, Fraction] | None:
-    p1, p2, n1, n2, d1, d2 = (x[i] for x in b)
+    p1, p2, n1, n2, d1, d2 = (int(x[i]) for x in b)
     if d1 <= 0:
         return None
     return Fraction(HUNDRED * n1, d2), Fraction(HUNDRED * n2, d1)
@@ -108,7 +116,7 @@ def _evaluated(table, rows, r, status, b) -> Evaluated:
         return Value(f"{lo:.3f}–{hi:.3f}", lo, hi)
 
     def actual(i, reading):
-        p1, p2 = b[reading][0][i], b[reading][1][i]
+        p1, p2 = int(b[reading][0][i]), int(b[reading][1][i])
         return Value(table.text(rows[i], p_col), numbers.to_float(int(p1)),
                      numbers.to_float(int(p2)))
 
@@ -116,7 +124,7 @@ def _evaluated(table, rows, r, status, b) -> Evaluated:
         iv = _ratio(b[reading], i)
         if iv is None:
             return None
-        p1, p2 = b[reading][0][i], b[reading][1][i]
+        p1, p2 = int(b[reading][0][i]), int(b[reading][1][i])
         gap = max(iv[0] - p2, p1 - iv[1], 0)
         return float(gap / numbers.UNIT)
 
@@ -124,7 +132,8 @@ def _evaluated(table, rows, r, status, b) -> Evaluated:
         def pick(c):
             iv = interval_of((table.name, int(rows[i]), c))
             return (0, 0) if iv is None else iv
-        (p1, p2), (n1, n2), (d1, d2) = pick(p_col), pick(n_col), pick(d_col)
+        (p1, p2), (n1, n2), (d1, d2) = ((int(x), int(y)) for x, y in
+                                        (pick(p_col), pick(n_col), pick(d_col)))
         col = ref[2]
         if col == p_col:
             return (Fraction(HUNDRED * n1, d2), Fraction(HUNDRED * n2, d1)) if d1 > 0 else None

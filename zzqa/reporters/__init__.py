@@ -1,5 +1,12 @@
-"""Output formats: one module per format, each `render(report) -> str`."""
+"""Output formats: one module per format, each `render(report) -> str`.
 
-from . import json, plain, text
+Modules are imported on use, so that `--format json` never pays for rich.
+"""
 
-FORMATS = {"text": text, "json": json, "plain": plain}
+from importlib import import_module
+
+NAMES = ("json", "plain", "text")
+
+
+def get(name: str):
+    return import_module(f"{__name__}.{name}")
