@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 import click
@@ -118,7 +119,8 @@ def explain(rule_id, checks) -> None:
                f"checks/rules/{rule.file}:{rule.line}")
     if rule.aliases:
         click.echo(f"aliases: {', '.join(rule.aliases)}")
-    click.echo(f"\nWhy it must hold\n  {rule.why}\n")
+    why = textwrap.fill(rule.why, width=88, initial_indent="  ", subsequent_indent="  ")
+    click.echo(f"\nWhy it must hold\n{why}\n")
     for key, value in rule.params.items():
         values = value if isinstance(value, list) else [value]
         click.echo(f"{key}:")

@@ -25,8 +25,9 @@ PRECISION_RULE = "D001"  # the catalog rule that stamps holds-only-within-roundi
 
 def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=()) -> Report:
     rules = catalog.select(select, ignore)
-    report = Report(target=str(period.root), period=period.name,
-                    tables=sorted(period.tables), labels={t.name: t.title for t in form.tables.values()})
+    report = Report(target=str(period.root), period=period.name, tables=sorted(period.tables),
+                    labels={t.name: f"附件{t.appendix} {t.title} ({t.path})"
+                            for t in form.tables.values()})
     _schema_findings(period, rules, report)
     covered = {name: {c: np.zeros(len(t.raw), bool) for c in t.columns}
                for name, t in period.tables.items()}
@@ -113,8 +114,10 @@ def _findings(rule: Rule, ev: Evaluated, period: Period, report: Report, roundin
                 table or (refs[0][0] if refs else ""), tuple(cell(period, r) for r in refs)))
             continue
         if status == ROUNDING:
+            formula = ev.fields(i).get("formula")
+            label = f"{ev.label(i)}: {formula}" if formula else ev.label(i)
             for ref, interval in _blame(ev, i, refs, period):
-                rounding[ref].append((rule.id, ev.label(i), interval))
+                rounding[ref].append((rule.id, label, interval))
             continue
         expected, actual = ev.expected(i, LOOSE), ev.actual(i, LOOSE)
         miss = ev.miss(i, LOOSE)

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -25,7 +26,7 @@ def render(report: Report, width: int | None = 80, color: bool = False) -> str:
     _checklist(console, report)
     _findings(console, report)
     _uncovered(console, report)
-    return out.getvalue()
+    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
 
 
 def _summary(console: Console, r: Report) -> None:
@@ -65,7 +66,7 @@ def _findings(console: Console, r: Report) -> None:
     for f in r.findings:
         groups[f.table].append(f)
     for table, findings in groups.items():
-        console.rule(Text(f"{table} {r.labels.get(table, '')}", style="bold"), align="left")
+        console.rule(Text(r.labels.get(table, table), style="bold"), align="left")
         for f in findings:
             head = Text()
             head.append(f"{f.severity:<7}", style=STYLE[f.severity])
@@ -76,12 +77,12 @@ def _findings(console: Console, r: Report) -> None:
                 if c.label:
                     head.append(f"  {c.unit} › {c.label}" if c.unit else f"  {c.label}")
             console.print(head)
-            console.print(Text("    " + f.message))
-            if f.checks:
-                console.print(Text("    needed by: " + "; ".join(f.checks), style="dim"))
+            console.print(Padding(Text(f.message), (0, 0, 0, 4), expand=False))
+            for check in f.checks:
+                console.print(Padding(Text(f"needed by {check}", style="dim"), (0, 0, 0, 4), expand=False))
             for c in f.cells[1:]:
-                console.print(Text(f"    · {c.file}:{c.line}:{c.column}  {c.unit} › {c.label}",
-                                   style="dim"))
+                console.print(Padding(Text(f"· {c.file}:{c.line}:{c.column}  {c.unit} › {c.label}",
+                                           style="dim"), (0, 0, 0, 4), expand=False))
 
 
 def _uncovered(console: Console, r: Report) -> None:
