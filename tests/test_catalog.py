@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import CHECKS
+
 from zzqa import catalog as catalog_mod
 from zzqa import form as form_mod
 from zzqa.cli import cli

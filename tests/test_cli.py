@@ -12,8 +12,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
-
 from conftest import CHECKS, REAL
+
 from zzqa.cli import cli
 
 SCHEMA = json.loads(resources.files("zzqa.schemas").joinpath("report.json").read_text())
@@ -65,12 +65,12 @@ def test_text_report_fits_80_columns_and_shows_the_checklist():
 def test_plain_output_is_one_line_per_finding():
     result = run("check", REAL, "--format", "plain", "--select", "X004")
     assert result.output.splitlines() == [
-        "%s/a2_investment.csv:2:plan_industry: ERROR X004 合计: a2.plan_industry = "
+        f"{REAL}/a2_investment.csv:2:plan_industry: ERROR X004 合计: a2.plan_industry = "
         "a3.major_plan + a4.industry_plan — 121.7 + 534.24 = [655.885, 655.995] expected, "
-        "657.43 = [657.425, 657.435] printed (misses by 1.43)" % REAL,
-        "%s/a2_investment.csv:9:plan_industry: ERROR X004 醴陵市: a2.plan_industry = "
+        "657.43 = [657.425, 657.435] printed (misses by 1.43)",
+        f"{REAL}/a2_investment.csv:9:plan_industry: ERROR X004 醴陵市: a2.plan_industry = "
         "a3.major_plan + a4.industry_plan — 10 + 67.21 = [76.705, 77.715] expected, "
-        "78.7 = [78.65, 78.75] printed (misses by 0.935)" % REAL,
+        "78.7 = [78.65, 78.75] printed (misses by 0.935)",
     ]
 
 

@@ -76,7 +76,7 @@ def test_nothing_else_and_every_cell_covered(real_report):
 
 
 def test_findings_carry_intervals_and_the_reading(real_report):
-    x004 = [f for f in real_report.findings if f.rule == "X004" and f.cells[0].line == 9][0]
+    x004 = next(f for f in real_report.findings if f.rule == "X004" and f.cells[0].line == 9)
     assert (x004.expected.low, x004.expected.high) == (76.705, 77.715)
     assert (x004.actual.printed, x004.actual.low, x004.actual.high) == ("78.7", 78.65, 78.75)
     assert x004.miss == 0.935 and x004.reading == "loose"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from zzqa.cli import cli
 
 PERIODS = sorted(p.name for p in (ROOT / "data").iterdir() if (p / "period.yaml").exists())

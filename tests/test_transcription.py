@@ -123,7 +123,7 @@ def compare(table: str, header: list[str], csv_rows: list[list[str]],
     problems = []
     if len(csv_rows) != len(src_rows):
         problems.append(f"{table}: {len(csv_rows)} CSV rows, {len(src_rows)} source rows")
-    for i, (row, src) in enumerate(zip(csv_rows, src_rows), start=1):
+    for i, (row, src) in enumerate(zip(csv_rows, src_rows, strict=False), start=1):
         where = f"{table} row {i} ({row[0] if row else '?'})"
         if len(row) != len(header):
             problems.append(f"{where}: {len(row)} cells, header has {len(header)}")
@@ -152,7 +152,7 @@ def compare(table: str, header: list[str], csv_rows: list[list[str]],
         if len(src) != len(header):
             problems.append(f"{where}: source row has {len(src)} cells, header has {len(header)}")
         elif expected != src:
-            cols = [h for h, a, b in zip(header, expected, src) if a != b]
+            cols = [h for h, a, b in zip(header, expected, src, strict=False) if a != b]
             problems.append(f"{where}: cells differ from source in columns {cols}")
     return problems
 

@@ -83,7 +83,7 @@ def _rule(entry: dict, path: Path, line: int, src, i: int) -> Rule:
     if kind not in REGISTRY:
         raise InputError(path, f"unknown kind {kind!r} (known: {', '.join(REGISTRY)})",
                          src.line("rules", i, "kind"))
-    module = REGISTRY[kind]
+    REGISTRY[kind]
     params = {k: v for k, v in entry.items() if k not in COMMON}
     errors = sorted(_options_validator(kind).iter_errors(params),
                     key=lambda e: list(e.absolute_path))

@@ -14,9 +14,10 @@ from pathlib import Path
 import click
 
 from . import catalog as catalog_mod
-from . import engine, form as form_mod, period as period_mod
+from . import engine, reporters
+from . import form as form_mod
+from . import period as period_mod
 from .model import InputError
-from . import reporters
 
 
 def find_checks(start: Path | None) -> Path:

@@ -13,11 +13,11 @@ from fractions import Fraction
 
 import numpy as np
 
-from . import numbers, schema
+from . import numbers, precision, schema
 from .catalog import Catalog, Rule
 from .checks import FAIL, NOT_PRINTED, PASS, ROUNDING, UNEVALUABLE, Evaluated
 from .form import Form
-from .model import LOOSE, STRICT, Cell, Finding, Report, RuleTally, UncoveredCell, Value
+from .model import LOOSE, Cell, Finding, Report, RuleTally, UncoveredCell, Value
 from .period import NUMBER, Period
 
 PRECISION_RULE = "D001"  # the catalog rule that stamps holds-only-within-rounding warnings
@@ -31,7 +31,7 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=()) -> R
     _schema_findings(period, rules, report)
     covered = {name: {c: np.zeros(len(t.raw), bool) for c in t.columns}
                for name, t in period.tables.items()}
-    rounding: dict[tuple, list] = defaultdict(list)  # under-printed cell -> [(rule, label, interval)]
+    rounding: dict[tuple, list] = defaultdict(list)  # under-printed cell -> what needs it
     for rule in rules:
         if not hasattr(rule.module, "evaluate"):  # schema and precision: stamped by the engine
             continue
@@ -52,16 +52,12 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=()) -> R
             _tally(tally, ev)
             _mark(covered, ev)
             _findings(rule, ev, period, report, rounding)
-    precision = catalog.get(PRECISION_RULE)
-    if precision and catalog.select((PRECISION_RULE,), ignore):
-        _rounding_findings(precision, rounding, period, report)
+    stamp = catalog.get(PRECISION_RULE)
+    if stamp and catalog.select((PRECISION_RULE,), ignore):
+        report.findings += precision.findings(stamp, rounding, period)
     _coverage(period, rules, covered, report)
     report.findings.sort(key=Finding.sort_key)
     return report
-
-
-def cell(period: Period, ref) -> Cell:
-    return period.tables[ref[0]].cell(ref[1], ref[2])
 
 
 def _unevaluable(rule: Rule, period: Period) -> str | None:
@@ -87,7 +83,7 @@ def _mark(covered: dict, ev: Evaluated) -> None:
     for table, column, rows in ev.reads:
         target = covered[table.name][column]
         if isinstance(rows, list):
-            for r, ok in zip(rows, evaluated):
+            for r, ok in zip(rows, evaluated, strict=False):
                 if ok:
                     target[r] = True
         else:
@@ -98,7 +94,8 @@ def _mark(covered: dict, ev: Evaluated) -> None:
 def show(v: Value) -> str:
     if v.low is None or v.low == v.high:
         return v.printed
-    interval = f"[{numbers.fmt(round(v.low * numbers.UNIT))}, {numbers.fmt(round(v.high * numbers.UNIT))}]"
+    lo, hi = (numbers.fmt(round(x * numbers.UNIT)) for x in (v.low, v.high))
+    interval = f"[{lo}, {hi}]"
     return interval if v.printed in ("", interval) else f"{v.printed} = {interval}"
 
 
@@ -111,12 +108,12 @@ def _findings(rule: Rule, ev: Evaluated, period: Period, report: Report, roundin
         if status == UNEVALUABLE:
             report.findings.append(Finding(
                 rule.id, "info", f"{ev.label(i)}: could not evaluate: {ev.reason(i)}",
-                table or (refs[0][0] if refs else ""), tuple(cell(period, r) for r in refs)))
+                table or (refs[0][0] if refs else ""), tuple(period.cell(r) for r in refs)))
             continue
         if status == ROUNDING:
             formula = ev.fields(i).get("formula")
             label = f"{ev.label(i)}: {formula}" if formula else ev.label(i)
-            for ref, interval in _blame(ev, i, refs, period):
+            for ref, interval in precision.blame(ev, i, refs, period):
                 rounding[ref].append((rule.id, label, interval))
             continue
         expected, actual = ev.expected(i, LOOSE), ev.actual(i, LOOSE)
@@ -125,95 +122,13 @@ def _findings(rule: Rule, ev: Evaluated, period: Period, report: Report, roundin
                   "miss": _num(miss), **ev.fields(i)}
         report.findings.append(Finding(
             rule.id, rule.severity, template.format(**fields), table or refs[0][0],
-            tuple(cell(period, r) for r in refs), expected, actual, miss, LOOSE))
-
-
-def _blame(ev: Evaluated, i: int, refs, period: Period) -> list:
-    """The under-printed cells a check that holds only within rounding depends on.
-
-    A cell is blamed when reading it alone loosely (every other cell strictly) makes the
-    check hold; if no single cell does, every under-printed cell of the check is blamed.
-    """
-    candidates = [r for r in dict.fromkeys(refs) if period.tables[r[0]].underprinted(r[1], r[2])]
-
-    def alone(ref) -> bool:
-        need = ev.solve(i, ref, reader(period, {}))
-        own = period.tables[ref[0]].interval(ref[1], ref[2], LOOSE)
-        return need is None or (need[0] <= own[1] and own[0] <= need[1])
-    blamed = [r for r in candidates if alone(r)] or candidates
-    return [(r, (ev, i, frozenset(blamed) - {r})) for r in blamed]
-
-
-def reader(period: Period, override: dict, loose: frozenset = frozenset()):
-    """How `solve` reads other cells: an override, else loosely if in `loose`, else strictly."""
-    def interval_of(ref):
-        if ref in override:
-            return override[ref]
-        return period.tables[ref[0]].interval(ref[1], ref[2], LOOSE if ref in loose else STRICT)
-    return interval_of
+            tuple(period.cell(r) for r in refs), expected, actual, miss, LOOSE))
 
 
 def _num(x: float | None) -> str:
     if x is None:
         return "—"
     return numbers.fmt(Fraction(x).limit_denominator(10**numbers.SCALE) * numbers.UNIT)
-
-
-def _rounding_findings(rule: Rule, rounding: dict, period: Period, report: Report) -> None:
-    """One warning per under-printed cell, with the value that makes its checks exact.
-
-    Cells are solved most-constrained first; a cell solved later reads the cells already
-    solved at their suggested values (so that 33.8 = 25.7 + 8.08 suggests 33.82 once 25.7 is
-    known to be 25.74), and any other blamed cell loosely.
-    """
-    fixed: dict = {}
-    order = sorted(rounding, key=lambda ref: (-len(rounding[ref]), ref))
-    for ref in order:
-        needs = rounding[ref]
-        table = period.tables[ref[0]]
-        conv = table.convention[ref[2]]
-        lo, hi = Fraction(-10**30), Fraction(10**30)
-        for _, _, (ev, i, others) in needs:
-            iv = ev.solve(i, ref, reader(period, fixed, others))
-            if iv is not None:
-                lo, hi = max(lo, iv[0]), min(hi, iv[1])
-        suggestion = _suggest(lo, hi, conv)
-        if suggestion is not None:
-            fixed[ref] = numbers.parse(suggestion).interval(decimals=conv)
-        printed = table.text(ref[1], ref[2])
-        checks = tuple(f"{rid} {label}" for rid, label, _ in needs)
-        loose = table.interval(ref[1], ref[2], LOOSE)
-        strict = table.interval(ref[1], ref[2], STRICT)
-        msg = (f"{table.units.iloc[ref[1]]} {printed!r} is printed with fewer decimals than its "
-               f"column ({conv}); {len(needs)} check(s) hold only reading it as "
-               f"[{numbers.fmt(loose[0])}, {numbers.fmt(loose[1])}]")
-        msg += f"; exact with {suggestion}" if suggestion else "; no single value makes them exact"
-        report.findings.append(Finding(
-            rule.id, rule.severity, msg, ref[0], (cell(period, ref),),
-            expected=Value(suggestion or "", _f(lo), _f(hi)) if lo <= hi else None,
-            actual=Value(printed, _f(loose[0]), _f(loose[1])),
-            miss=_f(max(Fraction(strict[0]) - hi, lo - strict[1], 0)) if lo <= hi else None,
-            reading=STRICT, suggestion=suggestion, checks=checks))
-
-
-def _f(x) -> float | None:
-    return None if abs(x) >= 10**29 else float(Fraction(x) / numbers.UNIT)
-
-
-def _suggest(lo: Fraction, hi: Fraction, decimals: int) -> str | None:
-    """The value printed at `decimals` nearest the centre of the needed interval [lo, hi].
-
-    Read strictly, that printed value stands for an interval meeting [lo, hi], so every
-    check that needed the cell read loosely holds exactly with it.
-    """
-    if lo > hi or abs(lo) >= 10**29 or abs(hi) >= 10**29:
-        return None
-    step = 10 ** (numbers.SCALE - decimals)
-    half = Fraction(step, 2)
-    nearest = ((lo + hi) / 2 / step + Fraction(1, 2)).__floor__() * step
-    if not (lo - half <= nearest <= hi + half):
-        return None
-    return numbers.fmt(int(nearest), decimals)
 
 
 def _schema_findings(period: Period, rules: list[Rule], report: Report) -> None:
@@ -260,6 +175,6 @@ def _coverage(period: Period, rules: list[Rule], covered: dict, report: Report) 
             report.cells_covered += int((numeric & mask).sum())
             readers = read.get((name, column)) or read.get((name, None))
             for row in np.flatnonzero(numeric & ~mask):
-                reason = (f"its checks ({', '.join(readers)}) could not be evaluated or skip this row"
-                          if readers else "no selected rule reads this column")
+                reason = (f"its checks ({', '.join(readers)}) could not be evaluated or skip "
+                          "this row" if readers else "no selected rule reads this column")
                 report.uncovered.append(UncoveredCell(table.cell(int(row), column), reason))

@@ -70,7 +70,7 @@ def parse(text: str) -> Printed | None:
 # Cell states of a numeric column.  "-" (not applicable) and "/" (not assessed) read as an
 # exact 0 in arithmetic (there is nothing to count); a blank is an unknown value.
 NUMBER, ZERO_MARKER, BLANK, INVALID = 0, 1, 2, 3
-_VECTOR_RE = r"^[-+]?\d+(\.\d{0,%d})?%%?$" % (SCALE - 1)
+_VECTOR_RE = rf"^[-+]?\d+(\.\d{{0,{SCALE - 1}}})?%?$"
 _FLOAT_EXACT = 10**9  # below this, float64 parsing then rounding to 10**-SCALE is exact
 
 

@@ -102,6 +102,10 @@ class Period:
     prose_file: str | None
     extra_files: list[str]
 
+    def cell(self, ref: tuple[str, int, str]) -> Cell:
+        """The Cell of a (table, row, column) reference."""
+        return self.tables[ref[0]].cell(ref[1], ref[2])
+
 
 def load(root: Path, form: Form) -> Period:
     root = Path(root)
@@ -189,7 +193,7 @@ def _read_slow(path: Path, text: str) -> tuple[pd.DataFrame, np.ndarray]:
         raise InputError(path, "a quoted cell spans lines; one row per line is expected")
     lines = [i + 2 for i, r in enumerate(data) if r]  # blank lines hold no row
     data = [r for r in data if r]
-    for r, line in zip(data, lines):
+    for r, line in zip(data, lines, strict=False):
         if len(r) > len(header):
             raise InputError(path, f"{len(r)} cells but the header has {len(header)}", line)
     ragged = np.array([len(r) < len(header) for r in data], dtype=bool)

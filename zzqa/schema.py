@@ -118,9 +118,7 @@ def _problems(table: Table, cases: pd.DataFrame) -> list[Problem]:
             column, value = value, value
         elif code == "column-unexpected":
             column = value
-        elif code == "unit-unknown":
-            column, value = "unit", table.text(row, "unit")
-        elif code == "row-ragged":
+        elif code == "unit-unknown" or code == "row-ragged":
             column, value = "unit", table.text(row, "unit")
         elif code == "key-duplicate":
             if column == "_unit":

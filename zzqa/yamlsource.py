@@ -40,11 +40,11 @@ def _walk(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> Any:
             key = k.value
             if key in out:
                 raise InputError("", f"duplicate key {key!r}", k.start_mark.line + 1)
-            out[key] = _walk(v, path + (key,), lines)
-            lines[path + (key,)] = k.start_mark.line + 1
+            out[key] = _walk(v, (*path, key), lines)
+            lines[(*path, key)] = k.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_walk(v, path + (i,), lines) for i, v in enumerate(node.value)]
+        return [_walk(v, (*path, i), lines) for i, v in enumerate(node.value)]
     return yaml.SafeLoader(" ").construct_object(node)
 
 

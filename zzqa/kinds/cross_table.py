@@ -61,7 +61,7 @@ def evaluate(rule, period) -> list:
                 "total": first.is_total}[which]
         units = list(dict.fromkeys(first.units[keep]))
 
-        def rows(table):
+        def rows(table, units=units):
             pos = {u: i for i, u in reversed(list(enumerate(table.units))) if u is not None}
             return np.array([pos.get(u, -1) for u in units], dtype=np.int64)
 

@@ -65,11 +65,11 @@ def evaluate(rule, period) -> list:
 
     return [Evaluated(
         status=decide(ok[STRICT], ok[LOOSE], missing),
-        label=lambda i: table.units.iloc[rows[i]] or table.text(rows[i], "unit"),
-        cells=lambda i: [(table.name, int(rows[i]), p["rank"]), (table.name, int(rows[i]), p["score"])],
+        label=lambda i: table.key().iloc[rows[i]],
+        cells=lambda i: [(table.name, int(rows[i]), c) for c in (p["rank"], p["score"])],
         expected=expected,
         actual=lambda i, reading: Value(table.text(rows[i], p["rank"]), int(rank[i]), int(rank[i])),
-        miss=lambda i, reading: float(max(span[reading][0][i] - rank[i], rank[i] - span[reading][1][i], 0)),
+        miss=lambda i, r: float(max(span[r][0][i] - rank[i], rank[i] - span[r][1][i], 0)),
         fields=lambda i: {"score": table.text(rows[i], p["score"])},
         reads=[(table, p["rank"], rows), (table, p["score"], rows)],
     )]

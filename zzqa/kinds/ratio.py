@@ -99,7 +99,7 @@ def evaluate(rule, period) -> list:
 
 
 def _ratio(b, i) -> tuple[Fraction, Fraction] | None:
-    p1, p2, n1, n2, d1, d2 = (int(x[i]) for x in b)
+    _p1, _p2, n1, n2, d1, d2 = (int(x[i]) for x in b)
     if d1 <= 0:
         return None
     return Fraction(HUNDRED * n1, d2), Fraction(HUNDRED * n2, d1)

@@ -78,11 +78,10 @@ def _findings(console: Console, r: Report) -> None:
                     head.append(f"  {c.unit} › {c.label}" if c.unit else f"  {c.label}")
             console.print(head)
             console.print(Padding(Text(f.message), (0, 0, 0, 4), expand=False))
-            for check in f.checks:
-                console.print(Padding(Text(f"needed by {check}", style="dim"), (0, 0, 0, 4), expand=False))
-            for c in f.cells[1:]:
-                console.print(Padding(Text(f"· {c.file}:{c.line}:{c.column}  {c.unit} › {c.label}",
-                                           style="dim"), (0, 0, 0, 4), expand=False))
+            notes = [f"needed by {check}" for check in f.checks]
+            notes += [f"· {c.file}:{c.line}:{c.column}  {c.unit} › {c.label}" for c in f.cells[1:]]
+            for note in notes:
+                console.print(Padding(Text(note, style="dim"), (0, 0, 0, 4), expand=False))
 
 
 def _uncovered(console: Console, r: Report) -> None:
