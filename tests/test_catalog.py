@@ -41,7 +41,8 @@ def test_ids_are_unique_prefixed_and_explainable():
     ids = [r.id for r in CATALOG.rules]
     assert len(ids) == len(set(ids))
     prefix = {"schema": "T", "sum_total": "S", "row_identity": "R", "ratio": "P", "rank": "K",
-              "bound": "B", "cross_table": "X", "precision": "D"}
+              "bound": "B", "cross_table": "X", "precision": "D", "claim": "C", "ranking": "C",
+              "unlinked": "U"}
     for rule in CATALOG.rules:
         assert rule.id[0] == prefix[rule.kind], rule.id
         result = CliRunner().invoke(cli, ["explain", rule.id, "--checks", str(CHECKS)])

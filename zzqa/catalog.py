@@ -15,6 +15,7 @@ import jsonschema
 
 from . import yamlsource
 from .form import Form
+from .expr import ExprError
 from .formula import FormulaError
 from .kinds import REGISTRY
 from .model import InputError
@@ -104,7 +105,7 @@ def _options_validator(kind: str) -> jsonschema.Draft202012Validator:
 def _check_columns(rule: Rule, form: Form, path: Path, src, i: int) -> None:
     try:
         refs = rule.module.columns(rule.params)
-    except FormulaError as exc:
+    except (FormulaError, ExprError) as exc:
         raise InputError(path, f"rule {rule.id}: {exc}", src.line("rules", i)) from None
     for table, column in refs:
         spec = form.tables.get(table)

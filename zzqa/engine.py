@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from . import numbers, precision, schema
+from . import claims, numbers, precision, schema
 from .catalog import Catalog, Rule
 from .checks import FAIL, NOT_PRINTED, PASS, ROUNDING, UNEVALUABLE, Evaluated
 from .form import Form
@@ -55,6 +55,7 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=()) -> R
     stamp = catalog.get(PRECISION_RULE)
     if stamp and catalog.select((PRECISION_RULE,), ignore):
         report.findings += precision.findings(stamp, rounding, period)
+    claims.run(period, form, rules, catalog, report)
     _coverage(period, rules, covered, report)
     report.findings.sort(key=Finding.sort_key)
     return report

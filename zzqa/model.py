@@ -86,6 +86,22 @@ class UncoveredCell:
     reason: str
 
 
+@dataclass(frozen=True)
+class ProseNumber:
+    """One number of the prose and its verdict: verified, contradicted, unverifiable,
+    unlinked, or not_a_figure (kind then says what it is: date, section, reference, ...)."""
+
+    file: str
+    line: int
+    column: int  # 1-based character offset in the line
+    text: str
+    value: float
+    kind: str
+    verdict: str
+    rule: str | None
+    expected: str | None
+
+
 @dataclass
 class Report:
     target: str
@@ -97,6 +113,7 @@ class Report:
     cells_covered: int = 0
     uncovered: list[UncoveredCell] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)  # table id -> title
+    prose: list[ProseNumber] = field(default_factory=list)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -105,6 +122,11 @@ class Report:
     def checks(self) -> dict[str, int]:
         keys = ("checks", "passed", "within_rounding", "failed", "unevaluable")
         return {k: sum(getattr(t, k) for t in self.tallies) for k in keys}
+
+    @property
+    def prose_tally(self) -> dict[str, int]:
+        verdicts = ("verified", "contradicted", "unverifiable", "unlinked", "not_a_figure")
+        return {v: sum(1 for p in self.prose if p.verdict == v) for v in verdicts}
 
     def exit_status(self, fail_on: str = "error") -> int:
         worst = SEVERITIES[: SEVERITIES.index(fail_on) + 1]

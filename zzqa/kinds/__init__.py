@@ -1,6 +1,18 @@
 """Rule kinds: the arithmetic zzqa knows.  One module per kind; this is the only registry."""
 
-from . import bound, cross_table, precision, rank, ratio, row_identity, schema, sum_total
+from . import (
+    bound,
+    claim,
+    cross_table,
+    precision,
+    rank,
+    ranking,
+    ratio,
+    row_identity,
+    schema,
+    sum_total,
+    unlinked,
+)
 
 REGISTRY = {
     "schema": schema,
@@ -11,4 +23,7 @@ REGISTRY = {
     "bound": bound,
     "cross_table": cross_table,
     "precision": precision,
+    "claim": claim,
+    "ranking": ranking,
+    "unlinked": unlinked,
 }

@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 from ..model import Report
 
-VERSION = "1.0"
+VERSION = "1.1"
 
 
 def _value(v):
@@ -29,6 +29,7 @@ def document(report: Report) -> dict:
             **checks,
             "cells_total": report.cells_total,
             "cells_covered": report.cells_covered,
+            "prose": report.prose_tally,
         },
         "rules": [asdict(t) for t in report.tallies],
         "findings": [
@@ -42,6 +43,7 @@ def document(report: Report) -> dict:
             for f in report.findings
         ],
         "uncovered": [{**asdict(u.cell), "reason": u.reason} for u in report.uncovered],
+        "prose": [asdict(p) for p in report.prose],
     }
 
 

@@ -37,6 +37,11 @@ def _summary(console: Console, r: Report) -> None:
     console.print(f"{c['checks']} checks: {c['passed']} passed · {c['within_rounding']} within "
                   f"rounding · {c['failed']} failed · {c['unevaluable']} unevaluable")
     console.print(f"Cells covered: {r.cells_covered} / {r.cells_total} ({pct:.1f}%)")
+    if r.prose:
+        t = r.prose_tally
+        console.print(f"Prose numbers: {t['verified']} verified · {t['contradicted']} "
+                      f"contradicted · {t['unverifiable']} unverifiable · {t['unlinked']} "
+                      f"unlinked ({t['not_a_figure']} not figures)")
     line = Text("Findings: ")
     for sev, word in (("error", "errors"), ("warning", "warnings"), ("info", "infos")):
         line.append(f"{r.count(sev)} {word}", style=STYLE[sev] if r.count(sev) else "")
@@ -66,7 +71,8 @@ def _findings(console: Console, r: Report) -> None:
     for f in r.findings:
         groups[f.table].append(f)
     for table, findings in groups.items():
-        console.rule(Text(r.labels.get(table, table), style="bold"), align="left")
+        title = r.labels.get(table, "bulletin.md (prose)" if table == "prose" else table)
+        console.rule(Text(title, style="bold"), align="left")
         for f in findings:
             head = Text()
             head.append(f"{f.severity:<7}", style=STYLE[f.severity])

@@ -1,0 +1,154 @@
+"""The prose: every number in bulletin.md gets a verdict.
+
+The text is read paragraph by paragraph (blocks separated by blank lines; each Markdown list
+item is a paragraph of its own) and normalised
+for matching — Unicode NFKC (full-width punctuation and digits become ASCII), white space
+removed, dashes unified — while every normalised character remembers its line and column
+in the file.  Then:
+
+1. recognisers (checks/prose.yaml) mark numbers that are not figures: dates, issue and
+   document numbers, section and list numbers, appendix references, names ("五个100");
+2. claim templates (catalog rules of kind `claim` and `ranking`) match sentences; each
+   placeholder number is verified, contradicted or declared unverifiable by its rule;
+3. every other number is *unlinked*: a warning, so that a new sentence never passes
+   silently.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import yamlsource
+from .model import InputError
+from .period import read_text
+
+TOKEN = re.compile(r"\d+(?:\.\d+)?")
+_DASHES = str.maketrans({c: "-" for c in "—–－‐‑‒―~～"})
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::(units))?\}")
+CHOICE = re.compile(r"\[([^\[\]|]+(?:\|[^\[\]|]+)+)\]")
+
+
+@dataclass
+class Paragraph:
+    norm: str
+    where: list[tuple[int, int]]  # (line, 1-based column) of each normalised character
+
+    def position(self, start: int) -> tuple[int, int]:
+        return self.where[start]
+
+
+@dataclass
+class Token:
+    paragraph: int
+    start: int  # in the normalised paragraph
+    end: int
+    text: str
+    line: int
+    column: int
+    kind: str = "figure"  # or the recogniser class: date, document, section, ...
+    verdict: str = "unlinked"
+    rule: str | None = None
+    expected: str | None = None
+
+
+@dataclass
+class Prose:
+    file: str
+    paragraphs: list[Paragraph]
+    tokens: list[Token] = field(default_factory=list)
+
+    def token_at(self, paragraph: int, start: int) -> Token | None:
+        return next((t for t in self.tokens if (t.paragraph, t.start) == (paragraph, start)),
+                    None)
+
+
+def normalise(text: str) -> str:
+    return "".join(_norm_char(c) for c in text)
+
+
+def _norm_char(c: str) -> str:
+    if c.isspace():
+        return ""
+    return unicodedata.normalize("NFKC", c).translate(_DASHES)
+
+
+def read(root: Path, file: str) -> Prose:
+    text = read_text(root / file)
+    paragraphs, norm, where = [], [], []
+    for line_no, line in enumerate(text.split("\n"), 1):
+        if not line.strip() or line.lstrip().startswith(("- ", "* ")):  # a list item: its own
+            if norm:
+                paragraphs.append(Paragraph("".join(norm), where))
+            norm, where = [], []
+            if not line.strip():
+                continue
+        for col, c in enumerate(line, 1):
+            n = _norm_char(c)
+            norm.append(n)
+            where.extend([(line_no, col)] * len(n))
+    if norm:
+        paragraphs.append(Paragraph("".join(norm), where))
+    prose = Prose(file, paragraphs)
+    for p, para in enumerate(paragraphs):
+        for m in TOKEN.finditer(para.norm):
+            line, col = para.position(m.start())
+            prose.tokens.append(Token(p, m.start(), m.end(), m.group(), line, col))
+    return prose
+
+
+@dataclass(frozen=True)
+class Recogniser:
+    kind: str
+    pattern: re.Pattern
+
+
+def load_recognisers(path: Path) -> list[Recogniser]:
+    if not path.exists():
+        return []
+    src = yamlsource.load(path, "prose")
+    out = []
+    for i, entry in enumerate(src.data["not_figures"]):
+        try:
+            out.append(Recogniser(entry["class"], re.compile(normalise(entry["pattern"]))))
+        except re.error as exc:
+            raise InputError(path, f"bad pattern: {exc}", src.line("not_figures", i)) from None
+    return out
+
+
+def recognise(prose: Prose, recognisers: list[Recogniser]) -> None:
+    """Mark the numbers inside a recogniser's match as not figures (first class wins)."""
+    for p, para in enumerate(prose.paragraphs):
+        spans = [(m.start(), m.end(), r.kind) for r in recognisers
+                 for m in r.pattern.finditer(para.norm)]
+        for t in prose.tokens:
+            if t.paragraph == p and t.kind == "figure":
+                hit = next((k for a, b, k in spans if a <= t.start and t.end <= b), None)
+                if hit:
+                    t.kind, t.verdict = hit, "not_a_figure"
+
+
+def compile_template(text: str) -> re.Pattern:
+    """A template: literal text with {name} number placeholders, {name:units} unit lists,
+    [a|b] alternatives and … for any text in between (within the paragraph); spacing and
+    punctuation variants are normalised away."""
+    out, pos = [], 0
+    norm = normalise(text)  # NFKC turns … into ...
+    for m in re.finditer(PLACEHOLDER.pattern + "|" + CHOICE.pattern + r"|(\.\.\.)", norm):
+        out.append(re.escape(norm[pos:m.start()]))
+        if m.group(4):
+            out.append(".*?")
+        elif m.group(1):
+            out.append(f"(?P<{m.group(1)}>[^;；。,，:：]+?)" if m.group(2)
+                       else f"(?P<{m.group(1)}>\\d+(?:\\.\\d+)?)")
+        else:
+            out.append("(?:" + "|".join(re.escape(x) for x in m.group(3).split("|")) + ")")
+        pos = m.end()
+    out.append(re.escape(norm[pos:]))
+    return re.compile("".join(out))
+
+
+def placeholders(text: str) -> list[tuple[str, bool]]:
+    return [(m.group(1), bool(m.group(2))) for m in PLACEHOLDER.finditer(text)]
