@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -23,7 +24,7 @@ UNITS = {"units": [
 
 
 def tiny(tmp_path: Path, tables: dict[str, tuple[dict, str]], rules: str,
-         extra_units: list | None = None):
+         extra_units: list | None = None, prose: str | None = None):
     """Write a checks/ folder and a period with the given tables, run the rules.
 
     tables: name -> (column kinds {column: kind}, CSV text).  Returns the Report.
@@ -52,6 +53,9 @@ def tiny(tmp_path: Path, tables: dict[str, tuple[dict, str]], rules: str,
     (checks / "rules" / "schema.yaml").write_text(base, encoding="utf-8")
     (checks / "rules" / "tiny.yaml").write_text(textwrap.dedent(rules), encoding="utf-8")
     (data / "period.yaml").write_text("period: 2020-09\n", encoding="utf-8")
+    if prose is not None:
+        (data / "bulletin.md").write_text(textwrap.dedent(prose).lstrip(), encoding="utf-8")
+        shutil.copy(CHECKS / "prose.yaml", checks / "prose.yaml")
     f = form.load(checks)
     c = catalog.load(checks, f)
     return engine.run(period.load(data, f), f, c)

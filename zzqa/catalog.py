@@ -14,8 +14,8 @@ from pathlib import Path
 import jsonschema
 
 from . import yamlsource
-from .form import Form
 from .expr import ExprError
+from .form import Form
 from .formula import FormulaError
 from .kinds import REGISTRY
 from .model import InputError

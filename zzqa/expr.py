@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-CELL = re.compile(r"\b(a\d+)\.([a-z_][a-z0-9_]*)\[([^\]]+)\]")
+CELL = re.compile(r"\b([a-z][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\[([^\]]+)\]")
 
 
 class ExprError(ValueError):

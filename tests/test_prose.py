@@ -1,0 +1,181 @@
+"""Prose claims: template matching, rounding in both directions, unit conversions, rankings
+with ties, and the end-to-end guarantees on the real bulletin."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+
+import pytest
+
+from conftest import CHECKS, REAL, flat
+from zzqa import catalog, claims, form, period, prose
+from zzqa.model import Report
+
+T = {"done": "amount", "plan": "amount", "pct": "percent", "n": "count"}
+CSV = "unit,done,plan,pct,n\n合计,891.29,1043.10,85.4%,12\n甲区,891.29,1043.10,85.4%,12\n"
+RULES = """
+rules:
+  - {id: U001, kind: unlinked, title: t, severity: warning, why: w}
+  - id: C001
+    kind: claim
+    title: total
+    severity: error
+    why: w
+    text: 重点项目完成投资{done}亿元，占年度投资计划的{pct}%
+    values: {done: 't.done[合计]', pct: 't.done[合计] / t.plan[合计] * 100'}
+  - id: C002
+    kind: claim
+    title: area
+    severity: error
+    why: w
+    text: 完成{area}万平方米
+    values: {area: 't.plan[合计] * 100 / 10000'}
+  - {id: C003, kind: claim, title: yoy, severity: error, why: w,
+     text: '同比[上升|下降]{x}个百分点', unverifiable: {x: needs last year}}
+"""
+
+
+def errors(report):
+    """Findings but the infos (templates of the catalog that match no sentence here)."""
+    return {x for x in flat(report) if x[1] != "info"}
+
+
+def verdicts(report):
+    return [(p.text, p.verdict) for p in report.prose]
+
+
+@pytest.mark.parametrize("sentence", [
+    "重点项目完成投资 891.3 亿元，占年度投资计划的 85.4%。",
+    "重点项目完成投资891.3亿元,占年度投资计划的85.4％。",           # half-width, full-width %
+    "重点项目完成\n投资 891.3 亿元， 占年度投资计划的 85.4 %。",      # a line break inside
+])
+def test_templates_match_respaced_sentences(make, sentence):
+    report = make({"t": (T, CSV)}, RULES, prose=sentence)
+    assert verdicts(report) == [("891.3", "verified"), ("85.4", "verified")]
+
+
+@pytest.mark.parametrize("done, pct, expected", [
+    ("891.3", "85.4", set()),        # 891.3 = [891.25, 891.35] meets 891.29
+    ("891.29", "85.45", set()),      # more decimals than the table: 100 × 891.29 / 1043.10 = 85.446…
+    ("891", "85", set()),            # fewer decimals: 891 = [890.5, 891.5]
+    ("891.2", "85.4", {("C001", "error", 1, "9")}),   # [891.15, 891.25] misses 891.29
+    ("891.3", "85.5", {("C001", "error", 1, "25")}),  # 85.5 = [85.45, 85.55] vs 85.446…: misses
+])
+def test_rounding_in_both_directions(make, done, pct, expected):
+    report = make({"t": (T, CSV)}, RULES, prose=f"重点项目完成投资{done}亿元，占年度投资计划的{pct}%")
+    assert errors(report) == expected
+
+
+def test_unit_conversion_and_unverifiable(make):
+    # 1043.10 × 100 / 10000 = 10.431 万平方米 → "10.4" agrees, "10.5" does not
+    ok = make({"t": (T, CSV)}, RULES, prose="完成10.4万平方米，同比上升 3 个百分点。")
+    assert verdicts(ok) == [("10.4", "verified"), ("3", "unverifiable")]
+    bad = make({"t": (T, CSV)}, RULES, prose="完成10.5万平方米。")
+    assert errors(bad) == {("C002", "error", 1, "3")}
+
+
+def test_unknown_sentence_is_unlinked_and_unmatched_template_is_said(make):
+    report = make({"t": (T, CSV)}, RULES, prose="全市新签约项目 12 个。\n\n2020 年 10 月 27 日\n")
+    assert verdicts(report) == [("12", "unlinked"), ("2020", "not_a_figure"),
+                                ("10", "not_a_figure"), ("27", "not_a_figure")]
+    assert ("U001", "warning", 1, "9") in errors(report)
+    unmatched = [t for t in report.tallies if t.rule == "C001"][0]
+    assert unmatched.unevaluable == 1
+
+
+SCORES = "unit,s,t\n甲区,90.0,5\n乙区,90.0,5\n丙区,80.5,5\n"
+RANK = """
+rules:
+  - {id: C101, kind: ranking, title: r, severity: error, why: w, table: t, score: s,
+     text: '得分较高的是{high:units}；较低的是{low:units}。'}
+  - {id: C102, kind: ranking, title: r, severity: error, why: w, table: t, score: t,
+     all_equal: true, text: 人才得分均一致}
+"""
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("得分较高的是甲区、乙区；较低的是丙区。人才得分均一致", set()),          # a tie, both named
+    ("得分较高的是 甲 区、乙区；较低的是丙区。", set()),                     # spelling variant
+    ("得分较高的是甲区；较低的是丙区。", {("C101", "error", 1, "1")}),        # one of the tie left out
+    ("得分较高的是甲区、乙区；较低的是乙区。", {("C101", "error", 1, "1")}),
+    ("得分较高的是甲区、戊区；较低的是丙区。", {("C101", "error", 1, "1")}),  # unknown unit
+])
+def test_rankings_with_ties(make, sentence, expected):
+    report = make({"t": ({"s": "score", "t": "score"}, SCORES)}, RANK, prose=sentence)
+    assert errors(report) == expected
+
+
+def test_all_equal_claim_fails_when_scores_differ(make):
+    csv = "unit,s,t\n甲区,90.0,5\n乙区,90.0,6\n"
+    report = make({"t": ({"s": "score", "t": "score"}, csv)}, RANK, prose="人才得分均一致")
+    assert errors(report) == {("C102", "error", 1, "1")}
+
+
+# ---- the real bulletin: every linked number is guarded -----------------------------------
+
+@pytest.fixture(scope="module")
+def real():
+    f = form.load(CHECKS)
+    return f, catalog.load(CHECKS, f), period.load(REAL, f)
+
+
+def prose_report(real, root):
+    f, c, p = real
+    report = Report(str(root), p.name, sorted(p.tables))
+    claims.run(replace(p, root=root), f, c.rules, c, report)
+    return report
+
+
+def test_changing_any_linked_number_is_a_contradiction_on_its_line(real, tmp_path):
+    text = (REAL / "bulletin.md").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    base = prose_report(real, REAL)
+    linked = [p for p in base.prose if p.verdict == "verified"]
+    assert len(linked) == 82
+    shutil.copy(REAL / "bulletin.md", tmp_path / "bulletin.md")
+    for number in linked:
+        line = lines[number.line - 1]
+        col = number.column - 1
+        # a typo: add 7 to the last digit's place, beyond any rounding of the number
+        changed = str(round(number.value * 1.5 + 7, 2))
+        mutated = line[:col] + changed + line[col + len(number.text):]
+        (tmp_path / "bulletin.md").write_text(
+            "\n".join([*lines[: number.line - 1], mutated, *lines[number.line:]]),
+            encoding="utf-8")
+        report = prose_report(real, tmp_path)
+        hits = [f for f in report.findings
+                if f.severity == "error" and f.cells[0].line == number.line
+                and f.cells[0].column == str(number.column)]
+        assert hits, f"line {number.line}: {number.text} -> {changed} not caught"
+
+
+def test_changing_a_linked_table_cell_contradicts_the_prose(real, tmp_path):
+    f, c, p = real
+    a2 = p.tables["a2"]
+    col = a2.columns["done_total"]
+    val = col.val.copy()
+    val[0] += 2_000_000  # 891.29 -> 893.29 on the 合计 row
+    tables = dict(p.tables)
+    tables["a2"] = replace(a2, columns={**a2.columns, "done_total": replace(col, val=val)},
+                           raw=a2.raw.assign(done_total=["893.29", *a2.raw["done_total"][1:]]))
+    report = Report(str(REAL), p.name, sorted(tables))
+    claims.run(replace(p, tables=tables), f, c.rules, c, report)
+    # the bulletin's own two contradictions (lines 25 and 31) stay; line 19 joins them
+    assert {(x.rule, x.cells[0].line) for x in report.findings if x.severity == "error"} == {
+        ("C201", 19), ("C403", 25), ("C602", 31)}
+
+
+def test_a_new_sentence_is_unlinked(real, tmp_path):
+    text = (REAL / "bulletin.md").read_text(encoding="utf-8")
+    (tmp_path / "bulletin.md").write_text(text + "\n全市新增签约项目 37 个，总投资 52.6 亿元。\n",
+                                          encoding="utf-8")
+    report = prose_report(real, tmp_path)
+    unlinked = [(x.rule, x.cells[0].column) for x in report.findings if x.rule == "U001"]
+    assert unlinked == [("U001", "10"), ("U001", "19")]
+
+
+def test_template_compilation():
+    pattern = prose.compile_template("同比[上升|下降] {x} 个百分点…{y}%")
+    m = pattern.search(prose.normalise("今年同比下降 5.5 个百分点，另有 12.5%"))
+    assert (m["x"], m["y"]) == ("5.5", "12.5")
