@@ -7,8 +7,8 @@ import shutil
 from dataclasses import replace
 
 import pytest
-
 from conftest import CHECKS, REAL, flat
+
 from zzqa import catalog, claims, form, period, prose
 from zzqa.model import Report
 
@@ -80,7 +80,7 @@ def test_unknown_sentence_is_unlinked_and_unmatched_template_is_said(make):
     assert verdicts(report) == [("12", "unlinked"), ("2020", "not_a_figure"),
                                 ("10", "not_a_figure"), ("27", "not_a_figure")]
     assert ("U001", "warning", 1, "9") in errors(report)
-    unmatched = [t for t in report.tallies if t.rule == "C001"][0]
+    unmatched = next(t for t in report.tallies if t.rule == "C001")
     assert unmatched.unevaluable == 1
 
 
