@@ -3,8 +3,8 @@
     python benchmarks/synthetic.py OUT N [--seed S]
 
 writes OUT/ (period.yaml and the nine CSV files, columns as in checks/tables.yaml) and a
-checks folder next to it, OUT/../checks/ (tables.yaml and rules/ copied, plus a units.yaml
-naming the N districts 单位00001.. and N parks 园区00001..), so `zzqa check OUT` finds it.
+checks folder next to it, OUT/../checks/ (a copy of checks/ whose registry, units.csv, names the N
+districts 单位00001.. and N parks 园区00001.. instead), so `zzqa check OUT` finds it.
 
 The figures are consistent with every rule of checks/rules/*.yaml: values are integers in
 units of their column's last printed decimal, each column is printed at one fixed number
@@ -64,7 +64,8 @@ class Sheet:
         num = d * (100 * 10 ** (dec + p_dec))
         den = np.maximum(p, 1) * 10**d_dec
         q = (2 * num + den) // (2 * den)
-        self.text[name] = [t + "%" if v > 0 else "-" for t, v in zip(fmt(q, dec), p.tolist())]
+        pcts = zip(fmt(q, dec), p.tolist(), strict=True)
+        self.text[name] = [t + "%" if v > 0 else "-" for t, v in pcts]
 
     def mark(self, names: list[str], rows: np.ndarray, text: str) -> None:
         """Print `text` ("-", "/" or "") in these body rows (their values must be 0 or unused)."""
@@ -91,15 +92,11 @@ def scale(rng, values, lo: float, hi: float) -> np.ndarray:
     return np.floor(values * rng.uniform(lo, hi, len(values))).astype(np.int64)
 
 
-def a1(rng, districts) -> Sheet:
+def a1(rng, districts, maxima: dict[str, int]) -> Sheet:
     n = len(districts)
     s = Sheet(districts, total=None)
-    maxima = {"major_industry": 180, "investment_attraction": 140, "tech_innovation": 50,
-              "product_innovation": 50, "talent": 60, "planning": 50, "park_work": 60,
-              "park_factories": 60, "park_land": 40, "facilities": 100, "environment": 50,
-              "land_acquisition": 120}
     rest = np.zeros(n, dtype=np.int64)  # in thousandths
-    for name, top in maxima.items():
+    for name, top in maxima.items():  # 55 % to 100 % of the points in each header
         rest += 10 * s.num(name, between(rng, top * 55, top * 100, n), 2)
     s.num("project_reserve", np.zeros(n), 0)
     s.mark(["project_reserve"], np.ones(n, bool), "/")  # not assessed this period
@@ -161,7 +158,7 @@ def a5(rng, districts, top500_done) -> Sheet:
 
 def a4(rng, districts, attraction_count, attraction_done) -> Sheet:
     n = len(districts)
-    s = Sheet(districts + [CROSS])
+    s = Sheet([*districts, CROSS])
     cross = np.arange(n + 1) == n
     s.num("industry_count", np.append(between(rng, 10, 60, n), 1))
     p = s.num("industry_plan", np.append(between(rng, 2000, 9000, n), 120), 2)
@@ -188,7 +185,7 @@ def a4(rng, districts, attraction_count, attraction_done) -> Sheet:
 
 def a2(rng, districts, a3s: Sheet, a4s: Sheet) -> Sheet:
     n = len(districts)
-    s = Sheet(districts + [CROSS])
+    s = Sheet([*districts, CROSS])
 
     def both(a3col, a4col):  # 附件3 (no 跨区 row: 0) + 附件4, unit rows
         return np.append(a3s.values[a3col][0][1:], 0) + a4s.values[a4col][0][1:]
@@ -209,7 +206,7 @@ def a2(rng, districts, a3s: Sheet, a4s: Sheet) -> Sheet:
 
 def a6(rng, districts) -> Sheet:
     n = len(districts) + 1
-    s = Sheet(districts + [CROSS])
+    s = Sheet([*districts, CROSS])
     for step, plan_range in (("start", (8, 46)), ("finish", (1, 18))):
         plan = s.num(f"{step}_plan", between(rng, *plan_range, n))
         plan_ind = s.num(f"{step}_plan_industry", scale(rng, plan, 0.3, 0.75))
@@ -303,15 +300,13 @@ def write_csv(path: Path, columns: list[str], sheets: list[Sheet]) -> None:
 
 
 def write_checks(checks: Path, districts: list[str], parks: list[str]) -> None:
-    checks.mkdir(parents=True, exist_ok=True)
-    shutil.copy(CHECKS / "tables.yaml", checks / "tables.yaml")
-    shutil.copytree(CHECKS / "rules", checks / "rules", dirs_exist_ok=True)
-    lines = ["# Synthetic units registry (benchmarks/synthetic.py)", "units:",
-             f"  - {{name: {TOTAL}, type: total, aliases: [合 计, 全市, 全 市]}}",
-             f"  - {{name: {CROSS}, type: cross, aliases: [跨 区]}}"]
-    lines += [f"  - {{name: {d}, type: district}}" for d in districts]
-    lines += [f"  - {{name: {p}, type: park, district: {d}}}" for p, d in zip(parks, districts)]
-    (checks / "units.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    """checks/ as it is (tables.yaml, rules/, ...) but with a registry of the synthetic units,
+    as a CSV table (units.csv): the registry zzqa reads for thousands of units."""
+    shutil.copytree(CHECKS, checks, dirs_exist_ok=True, ignore=shutil.ignore_patterns("units.yaml"))
+    lines = ["name,type,district,aliases", f"{TOTAL},total,,合 计|全市|全 市", f"{CROSS},cross,,跨 区"]
+    lines += [f"{d},district,," for d in districts]
+    lines += [f"{p},park,{d}," for p, d in zip(parks, districts, strict=True)]
+    (checks / "units.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def make_period(folder: Path, n_units: int, seed: int = 0) -> Path:
@@ -320,17 +315,20 @@ def make_period(folder: Path, n_units: int, seed: int = 0) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
+    form = yaml.safe_load((CHECKS / "tables.yaml").read_text(encoding="utf-8"))["resources"]
+    fields = {res["name"]: res["schema"]["fields"] for res in form}
+    maxima = {f["name"]: f["max_points"] for f in fields["a1"]
+              if "max_points" in f and f["name"] != "project_reserve"}  # 项目储备 is "/"
     districts, parks = names("单位", n_units), names("园区", n_units)
     t3 = a3(rng, districts)
     t5 = a5(rng, districts, t3.values["top500_done"][0][1:])
     plan, done = t5.values["total_plan"][0][1:], t5.values["total_done"][0][1:]
     t4 = a4(rng, districts, plan, done)
-    sheets = {"a1": [a1(rng, districts)], "a2": [a2(rng, districts, t3, t4)], "a3": [t3],
+    sheets = {"a1": [a1(rng, districts, maxima)], "a2": [a2(rng, districts, t3, t4)], "a3": [t3],
               "a4": [t4], "a5": [t5], "a6": [a6(rng, districts)], "a7": [a7(rng, parks)],
               "a8": list(a8(rng, districts)), "a9": [a9(rng, districts, plan, done)]}
-    form = yaml.safe_load((CHECKS / "tables.yaml").read_text(encoding="utf-8"))
-    for res in form["resources"]:
-        columns = [f["name"] for f in res["schema"]["fields"]]
+    for res in form:
+        columns = [f["name"] for f in fields[res["name"]]]
         write_csv(folder / res["path"], columns, sheets[res["name"]])
     (folder / "period.yaml").write_text(
         f"period: 2099-01\ncovers: 2099-01/2099-01\n"

@@ -88,4 +88,4 @@ def load(checks_dir: Path) -> Form:
             unit_types=("total", *res.get("units", ["district", "cross"])),
             key=key, columns=columns, blank_is_zero=res.get("blank_is_zero", False),
         )
-    return Form(tables, units_mod.load(checks_dir / "units.yaml"), checks_dir)
+    return Form(tables, units_mod.load(checks_dir), checks_dir)

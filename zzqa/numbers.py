@@ -100,10 +100,10 @@ def parse_array(texts) -> Column:
     scaled = np.rint(floats * UNIT).astype(np.int64)
     for i in np.flatnonzero(np.abs(floats) >= _FLOAT_EXACT):
         scaled[i] = parse(arr[i].as_py()).scaled
-    text = arr.to_numpy(zero_copy_only=False)
-    state = np.full(len(text), INVALID, dtype=np.int8)
-    state[(text == "-") | (text == "/")] = ZERO_MARKER
-    state[text == ""] = BLANK
+    state = np.full(len(arr), INVALID, dtype=np.int8)
+    marker = pc.or_(pc.equal(arr, "-"), pc.equal(arr, "/"))
+    state[marker.to_numpy(zero_copy_only=False)] = ZERO_MARKER
+    state[pc.equal(arr, "").to_numpy(zero_copy_only=False)] = BLANK
     state[ok] = NUMBER
     return Column(scaled, decimals, state)
 

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from . import numbers, yamlsource
+from . import units as units_mod
 from .form import Form, TableSpec
 from .model import STRICT, Cell, InputError
 from .numbers import BLANK, INVALID, NUMBER, ZERO_MARKER  # noqa: F401  (re-exported)
@@ -46,6 +47,8 @@ class Table:
     columns: dict[str, Arrays] = field(default_factory=dict)  # numeric columns present
     convention: dict[str, int] = field(default_factory=dict)  # usual decimals per column
     _key: pd.Series | None = field(default=None, repr=False)
+    _unit_index: tuple | None = field(default=None, repr=False)
+    _is_total: pd.Series | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -53,10 +56,21 @@ class Table:
 
     @property
     def is_total(self) -> pd.Series:
-        return self.unit_types == "total"
+        if self._is_total is None:
+            self._is_total = self.unit_types == "total"
+        return self._is_total
 
     def has(self, column: str) -> bool:
         return column in self.columns
+
+    def rows_of(self, units: list[str]) -> np.ndarray:
+        """Row position of each canonical unit (its first row), -1 where it has none."""
+        if self._unit_index is None:
+            first = self.units[self.units.notna()].drop_duplicates()
+            self._unit_index = pd.Index(first.to_numpy(dtype=object)), first.index.to_numpy()
+        index, positions = self._unit_index
+        found = index.get_indexer(units)
+        return np.where(found >= 0, positions[found], -1).astype(np.int64)
 
     def arrays(self, column: str) -> Arrays:
         return self.columns[column]
@@ -144,21 +158,24 @@ def read_text(path: Path) -> str:
 
 
 class _UnitMatcher:
-    """Row labels to canonical units, each distinct spelling looked up once."""
+    """Row labels to canonical units: each distinct label is looked up once per set of unit
+    types, then whole columns are mapped through dictionaries (no per-row Python)."""
 
     def __init__(self, form: Form):
         self.registry, self.memo = form.units, {}
 
     def __call__(self, labels: pd.Series, types: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
-        found = {}
-        for label in pd.unique(labels):
-            key = (label, types)
-            if key not in self.memo:
-                self.memo[key] = self.registry.match(label, types)
-            found[label] = self.memo[key]
-        units = labels.map(lambda x: found[x].name if found[x] else None).astype(object)
-        kinds = labels.map(lambda x: found[x].type if found[x] else None).astype(object)
-        return units, kinds
+        memo = self.memo.setdefault(types, {})
+        codes, distinct = pd.factorize(labels)
+        distinct = distinct.tolist()  # one bulk conversion; Arrow-backed element access is slow
+        new = [label for label in distinct if label not in memo]
+        for label, key in zip(new, units_mod.normalise_many(new), strict=True):
+            memo[label] = self.registry.match(label, types, key)
+        found = [memo[label] for label in distinct]
+        names = np.array([u.name if u else None for u in found] + [None], dtype=object)
+        kinds = np.array([u.type if u else None for u in found] + [None], dtype=object)
+        return (pd.Series(names[codes], index=labels.index, dtype=object),
+                pd.Series(kinds[codes], index=labels.index, dtype=object))
 
 
 def _read_fast(text: str) -> pd.DataFrame | None:

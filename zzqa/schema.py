@@ -62,8 +62,9 @@ def build(table: Table) -> pa.DataFrameSchema:
             columns[col.name] = pa.Column(str)
     columns["_unit_known"] = pa.Column(bool, pa.Check(lambda s: s, name="unit_known"))
     columns["_row_complete"] = pa.Column(bool, pa.Check(lambda s: s, name="row_complete"))
-    columns["_unit"] = pa.Column(str, nullable=True)
-    columns["_unit_type"] = pa.Column(str, nullable=True)
+    # canonical unit and type: no dtype, so pandera checks no element one by one
+    columns["_unit"] = pa.Column(nullable=True)
+    columns["_unit_type"] = pa.Column(nullable=True)
     key = [("_unit" if k == "unit" else k) for k in spec.key]
     return pa.DataFrameSchema(
         columns,

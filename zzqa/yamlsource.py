@@ -45,7 +45,10 @@ def _walk(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> Any:
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_walk(v, (*path, i), lines) for i, v in enumerate(node.value)]
-    return yaml.SafeLoader(" ").construct_object(node)
+    return _SCALARS.construct_object(node)
+
+
+_SCALARS = yaml.SafeLoader("")  # one constructor for every scalar node
 
 
 def load(path: Path, schema_name: str) -> Located:

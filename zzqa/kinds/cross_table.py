@@ -62,8 +62,7 @@ def evaluate(rule, period) -> list:
         units = list(dict.fromkeys(first.units[keep]))
 
         def rows(table, units=units):
-            pos = {u: i for i, u in reversed(list(enumerate(table.units))) if u is not None}
-            return np.array([pos.get(u, -1) for u in units], dtype=np.int64)
+            return table.rows_of(units)
 
         def operand(t):
             table = period.tables[t.table]

@@ -59,13 +59,15 @@ def _bounds(table, column, rows, reading):
 
 
 def _leq(a, b, c, d) -> np.ndarray:
-    """a·b ≤ c·d for int64 arrays, exactly.  Float64 products are within 2**-52 of the
-    true ones, so only near-ties (relative gap under 1e-12) are recomputed in integers."""
+    """a·b ≤ c·d for int64 arrays, exactly.  Float64 products below 2**53 are exact; larger
+    ones are within 2**-52 of the true value, so only their near-ties (relative gap under
+    1e-12) are recomputed in integers."""
     left = a.astype(np.float64) * b
     right = c.astype(np.float64) * d
     out = left <= right
     scale = np.maximum(np.abs(left), np.abs(right))
-    for i in np.flatnonzero(np.abs(left - right) <= 1e-12 * scale):
+    unsure = (scale >= 2.0**53) & (np.abs(left - right) <= 1e-12 * scale)
+    for i in np.flatnonzero(unsure):
         out[i] = int(a[i]) * int(b[i]) <= int(c[i]) * int(d[i])
     return out
 
