@@ -303,7 +303,8 @@ def write_checks(checks: Path, districts: list[str], parks: list[str]) -> None:
     """checks/ as it is (tables.yaml, rules/, ...) but with a registry of the synthetic units,
     as a CSV table (units.csv): the registry zzqa reads for thousands of units."""
     shutil.copytree(CHECKS, checks, dirs_exist_ok=True, ignore=shutil.ignore_patterns("units.yaml"))
-    lines = ["name,type,district,aliases", f"{TOTAL},total,,合 计|全市|全 市", f"{CROSS},cross,,跨 区"]
+    lines = ["name,type,district,aliases", f"{TOTAL},total,,合 计|全市|全 市",
+             f"{CROSS},cross,,跨 区"]
     lines += [f"{d},district,," for d in districts]
     lines += [f"{p},park,{d}," for p, d in zip(parks, districts, strict=True)]
     (checks / "units.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -19,8 +19,6 @@ done 65.24 = [99.43, 99.45] → holds.
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..checks import Operand, linear, unevaluable
 from ..formula import FormulaError, parse
 
