@@ -19,6 +19,8 @@ done 65.24 = [99.43, 99.45] → holds.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from ..checks import Operand, linear, unevaluable
 from ..formula import FormulaError, parse
 
@@ -57,7 +59,7 @@ def evaluate(rule, period) -> list:
         first = period.tables[f.terms[0].table]
         keep = {"all": first.units.notna(), "units": first.units.notna() & ~first.is_total,
                 "total": first.is_total}[which]
-        units = list(dict.fromkeys(first.units[keep]))
+        units = pd.unique(first.units[keep].to_numpy(dtype=object)).tolist()
 
         def rows(table, units=units):
             return table.rows_of(units)
