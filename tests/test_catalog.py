@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import CHECKS
 
 from zzqa import catalog as catalog_mod
 from zzqa import form as form_mod
 from zzqa.cli import cli
 from zzqa.kinds import REGISTRY
+
+from conftest import CHECKS
 
 FORM = form_mod.load(CHECKS)
 CATALOG = catalog_mod.load(CHECKS, FORM)

@@ -12,9 +12,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from conftest import CHECKS, REAL
 
 from zzqa.cli import cli
+
+from conftest import CHECKS, REAL
 
 SCHEMA = json.loads(resources.files("zzqa.schemas").joinpath("report.json").read_text())
 

@@ -4,6 +4,7 @@ miss that a naive 0.1 tolerance would pass but the printed decimals do not."""
 from __future__ import annotations
 
 import pytest
+
 from conftest import flat
 
 SUM = """

@@ -7,10 +7,11 @@ import shutil
 from dataclasses import replace
 
 import pytest
-from conftest import CHECKS, REAL, flat
 
 from zzqa import catalog, claims, form, period, prose
 from zzqa.model import Report
+
+from conftest import CHECKS, REAL, flat
 
 T = {"done": "amount", "plan": "amount", "pct": "percent", "n": "count"}
 CSV = "unit,done,plan,pct,n\n合计,891.29,1043.10,85.4%,12\n甲区,891.29,1043.10,85.4%,12\n"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
 
 from zzqa.cli import cli
+
+from conftest import ROOT
 
 PERIODS = sorted(p.name for p in (ROOT / "data").iterdir() if (p / "period.yaml").exists())
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import CHECKS
 from zzqa import units
 from zzqa.model import InputError
+
+from conftest import CHECKS
 
 
 def test_real_registry_folds_spellings():
