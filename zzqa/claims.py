@@ -25,6 +25,10 @@ def run(period: Period, form: Form, rules: list[Rule], catalog, report: Report) 
         for rule in prose_rules:
             report.tallies.append(RuleTally(rule.id, rule.title, rule.kind, rule.severity,
                                             checks=1, unevaluable=1))
+        if prose_rules:
+            report.findings.append(Finding(
+                prose_rules[0].id, "info", f"bulletin.md is missing: {len(prose_rules)} prose "
+                "rules could not be evaluated", "prose", ()))
         return
     text = prose.read(period.root, period.prose_file)
     prose.recognise(text, prose.load_recognisers(form.source / "prose.yaml"))

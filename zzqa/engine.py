@@ -136,8 +136,10 @@ def _schema_findings(period: Period, rules: list[Rule], report: Report) -> None:
     by_problem = {r.params["problem"]: r for r in rules if r.kind == "schema"}
     for name, path in period.missing_tables.items():
         if rule := by_problem.get("table-missing"):
-            report.findings.append(Finding(rule.id, rule.severity, f"table file {path} is missing",
-                                           name, (Cell(path, 0, ""),)))
+            message = (rule.message or rule.module.MESSAGES["table-missing"]).format(
+                column="", value=path, detail="")
+            report.findings.append(Finding(rule.id, rule.severity, message, name,
+                                           (Cell(path, 0, ""),)))
     for name, table in period.tables.items():
         for p in schema.validate(table):
             rule = by_problem.get(p.code)
@@ -147,20 +149,10 @@ def _schema_findings(period: Period, rules: list[Rule], report: Report) -> None:
             col = table.spec.column(p.column or "")
             unit = table.text(p.row, "unit") if p.row is not None else ""
             c = Cell(table.file, line, p.column or "", unit, col.title if col else "")
-            report.findings.append(Finding(rule.id, rule.severity, _schema_message(p), name, (c,),
+            template = rule.message or rule.module.MESSAGES[p.code]
+            message = template.format(column=p.column, value=p.value, detail=p.detail)
+            report.findings.append(Finding(rule.id, rule.severity, message, name, (c,),
                                            actual=Value(p.value)))
-
-
-def _schema_message(p: schema.Problem) -> str:
-    return {
-        "column-missing": f"column {p.column!r} is missing from the header",
-        "column-unexpected": f"column {p.column!r} is not in the table's description",
-        "not-a-number": f"{p.value!r} is not {p.detail}",
-        "unit-unknown": f"unknown unit {p.value!r}: not in checks/units.yaml for this table",
-        "key-duplicate": f"{p.value!r} appears more than once",
-        "total-row-multiple": "more than one total row",
-        "row-ragged": "the row has fewer cells than the header",
-    }.get(p.code, f"{p.code}: {p.value}")
 
 
 def _coverage(period: Period, rules: list[Rule], covered: dict, report: Report) -> None:

@@ -24,7 +24,17 @@ OPTIONS = {
     "required": ["problem"],
     "properties": {"problem": {"enum": PROBLEMS}},
 }
-MESSAGE = "{detail}"
+# one template per problem; fields: column, value (as printed), detail
+MESSAGES = {
+    "table-missing": "table file {value} is missing",
+    "column-missing": "column {column!r} is missing from the header",
+    "column-unexpected": "column {column!r} is not in the table's description",
+    "not-a-number": "{value!r} is not {detail}",
+    "unit-unknown": "unknown unit {value!r}: not in the units registry for this table",
+    "key-duplicate": "{value!r} appears more than once",
+    "total-row-multiple": "more than one total row",
+    "row-ragged": "the row has fewer cells than the header",
+}
 
 
 def columns(params: dict) -> list:
