@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from zzqa import catalog, claims, form, period, prose
+from zzqa import catalog, claims, expr, form, period, prose
 from zzqa.model import Report
 
 from conftest import CHECKS, REAL, flat
@@ -151,20 +151,39 @@ def test_changing_any_linked_number_is_a_contradiction_on_its_line(real, tmp_pat
         assert hits, f"line {number.line}: {number.text} -> {changed} not caught"
 
 
-def test_changing_a_linked_table_cell_contradicts_the_prose(real, tmp_path):
-    f, c, p = real
-    a2 = p.tables["a2"]
-    col = a2.columns["done_total"]
+def with_cell(p, ref, delta):
+    """The period with one table cell's value moved by `delta` (scaled units)."""
+    table = p.tables[ref.table]
+    row = int((table.key() == ref.key).to_numpy().nonzero()[0][0])
+    col = table.columns[ref.column]
     val = col.val.copy()
-    val[0] += 2_000_000  # 891.29 -> 893.29 on the 合计 row
-    tables = dict(p.tables)
-    tables["a2"] = replace(a2, columns={**a2.columns, "done_total": replace(col, val=val)},
-                           raw=a2.raw.assign(done_total=["893.29", *a2.raw["done_total"][1:]]))
-    report = Report(str(REAL), p.name, sorted(tables))
-    claims.run(replace(p, tables=tables), f, c.rules, c, report)
-    # the bulletin's own two contradictions (lines 25 and 31) stay; line 19 joins them
-    assert {(x.rule, x.cells[0].line) for x in report.findings if x.severity == "error"} == {
-        ("C201", 19), ("C403", 25), ("C602", 31)}
+    val[row] += delta
+    changed = replace(table, columns={**table.columns, ref.column: replace(col, val=val)})
+    return replace(p, tables={**p.tables, ref.table: changed})
+
+
+def test_changing_any_linked_table_cell_contradicts_the_prose(real):
+    f, c, p = real
+    base = prose_report(real, REAL)
+    baseline = {(x.rule, x.cells[0].line, x.cells[0].column) for x in base.findings
+                if x.severity == "error"}
+    links = []
+    for rule in c.rules:
+        for name, text in rule.params.get("values", {}).items() if rule.kind == "claim" else ():
+            node = expr.parse(text)
+            if isinstance(node, expr.ast.Call):  # the placeholder is one table cell
+                links.append((rule, name, expr.refs(node)[0]))
+    assert len(links) == 76
+    for rule, name, ref in links:
+        value = p.tables[ref.table].interval(
+            int((p.tables[ref.table].key() == ref.key).to_numpy().nonzero()[0][0]),
+            ref.column, "loose")[0]
+        moved = with_cell(p, ref, max(abs(value), 10**6) // 2 + 10**6)  # far beyond rounding
+        report = Report(str(REAL), p.name, sorted(moved.tables))
+        claims.run(moved, f, c.rules, c, report)
+        new = {(x.rule, x.cells[0].line, x.cells[0].column) for x in report.findings
+               if x.severity == "error"} - baseline
+        assert any(r == rule.id for r, _, _ in new), f"{rule.id} {name} <- {ref} not caught"
 
 
 def test_a_new_sentence_is_unlinked(real, tmp_path):
