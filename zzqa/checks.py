@@ -27,6 +27,7 @@ from .period import BLANK, Table
 PASS, ROUNDING, FAIL, UNEVALUABLE, NOT_PRINTED = 0, 1, 2, 3, 4
 
 CellRef = tuple[str, int, str]  # (table id, row position, column id)
+UNBOUNDED = Fraction(10**30)  # an interval end that no check constrains
 Interval = tuple[Fraction, Fraction]
 
 
@@ -182,8 +183,6 @@ def linear(lhs: list[Operand], rhs: list[Operand], relation: str, n: int,
         return numbers.to_float(gap)
 
     def solve(i, ref, interval_of):
-        if relation != "=":
-            return None
         owner = next((c for op, c in terms if ref in op.refs(i)), None)
         if owner is None:
             return None
@@ -193,8 +192,13 @@ def linear(lhs: list[Operand], rhs: list[Operand], relation: str, n: int,
             lo, hi = op.contribution(i, interval_of, skip=ref)
             a, b = sign * lo, sign * hi
             rest_lo, rest_hi = rest_lo + min(a, b), rest_hi + max(a, b)
-        x = sorted((Fraction(-rest_hi, owner), Fraction(-rest_lo, owner)))
-        return x[0], x[1]
+        if relation == "=":
+            x = sorted((Fraction(-rest_hi, owner), Fraction(-rest_lo, owner)))
+            return x[0], x[1]
+        # owner·x + rest ≤ 0 (or ≥ 0) for some rest in [rest_lo, rest_hi]: one-sided
+        bound = Fraction(-rest_lo if relation == "<=" else -rest_hi, owner)
+        upper = (relation == "<=") == (owner > 0)
+        return (-UNBOUNDED, bound) if upper else (bound, UNBOUNDED)
 
     return Evaluated(
         status=status, label=label,

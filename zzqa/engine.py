@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from . import claims, numbers, precision, schema
+from . import claims, locate, numbers, precision, schema
 from .catalog import Catalog, Rule
 from .checks import FAIL, NOT_PRINTED, PASS, ROUNDING, UNEVALUABLE, Evaluated
 from .form import Form
@@ -32,6 +32,7 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=()) -> R
     covered = {name: {c: np.zeros(len(t.raw), bool) for c in t.columns}
                for name, t in period.tables.items()}
     rounding: dict[tuple, list] = defaultdict(list)  # under-printed cell -> what needs it
+    checked: list[tuple[str, Evaluated]] = []
     for rule in rules:
         if not hasattr(rule.module, "evaluate"):  # schema and precision: stamped by the engine
             continue
@@ -49,12 +50,14 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=()) -> R
                                            rule.params.get("table", ""), ()))
             continue
         for ev in evaluated:
+            checked.append((rule.id, ev))
             _tally(tally, ev)
             _mark(covered, ev)
             _findings(rule, ev, period, report, rounding)
     stamp = catalog.get(PRECISION_RULE)
     if stamp and catalog.select((PRECISION_RULE,), ignore):
         report.findings += precision.findings(stamp, rounding, period)
+    report.suspects, report.unexplained = locate.suspects(checked, period)
     claims.run(period, form, rules, catalog, report)
     _coverage(period, rules, covered, report)
     report.findings.sort(key=Finding.sort_key)

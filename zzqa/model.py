@@ -102,6 +102,18 @@ class ProseNumber:
     expected: str | None
 
 
+@dataclass(frozen=True)
+class Suspect:
+    """A cell whose change alone would make the failed checks it is in hold."""
+
+    cell: Cell
+    value: str  # as printed
+    suggested: str | None  # the value (or bound) that makes its checks hold
+    explains: tuple[str, ...]  # failed checks explained, "RULE label"
+    pattern: str | None  # the typing error it looks like
+    confidence: str  # high (explains several), medium (one), tie (equally good alternatives)
+
+
 @dataclass
 class Report:
     target: str
@@ -114,6 +126,8 @@ class Report:
     uncovered: list[UncoveredCell] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)  # table id -> title
     prose: list[ProseNumber] = field(default_factory=list)
+    suspects: list[Suspect] = field(default_factory=list)
+    unexplained: int = 0  # failed checks no single-cell change explains
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

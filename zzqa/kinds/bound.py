@@ -16,6 +16,8 @@ Appendix 1, 荷塘区 `tech_innovation` prints 51.0 under "重大科技创新攻
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
 from .. import numbers
@@ -79,5 +81,8 @@ def evaluate(rule, period) -> list:
             expected=lambda i, r, bounds=bounds, top=top: Value(bounds, p.get("min"), top),
             actual=lambda i, r, name=name: Value(table.text(rows[i], name)),
             miss=miss, relation="<=", reads=[(table, name, rows)],
+            solve=lambda i, ref, f, top_s=top_s, low_s=low_s: (
+                Fraction(-10**30 if low_s is None else low_s),
+                Fraction(10**30 if top_s is None else top_s)),
         ))
     return out

@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 from ..model import Report
 
-VERSION = "1.1"
+VERSION = "1.2"
 
 
 def _value(v):
@@ -30,7 +30,14 @@ def document(report: Report) -> dict:
             "cells_total": report.cells_total,
             "cells_covered": report.cells_covered,
             "prose": report.prose_tally,
+            "suspects": len(report.suspects),
+            "unexplained": report.unexplained,
         },
+        "suspects": [
+            {**asdict(s.cell), "value": s.value, "suggested": s.suggested,
+             "explains": list(s.explains), "pattern": s.pattern, "confidence": s.confidence}
+            for s in report.suspects
+        ],
         "rules": [asdict(t) for t in report.tallies],
         "findings": [
             {

@@ -23,6 +23,7 @@ def render(report: Report, width: int | None = 80, color: bool = False) -> str:
     console = Console(file=out, width=width, force_terminal=color, no_color=not color,
                       color_system="standard" if color else None, highlight=False)
     _summary(console, report)
+    _suspects(console, report)
     _checklist(console, report)
     _findings(console, report)
     _uncovered(console, report)
@@ -47,6 +48,29 @@ def _summary(console: Console, r: Report) -> None:
         line.append(f"{r.count(sev)} {word}", style=STYLE[sev] if r.count(sev) else "")
         line.append(", " if sev != "info" else "")
     console.print(line)
+
+
+def _suspects(console: Console, r: Report) -> None:
+    if not r.suspects and not r.unexplained:
+        return
+    console.rule(Text("Likely causes", style="bold"), align="left")
+    for s in r.suspects:
+        c = s.cell
+        line = Text()
+        line.append(f"{c.file}:{c.line}:{c.column}", style="bold")
+        line.append(f"  {c.unit} › {c.label} printed {s.value}; ")
+        n = len(s.explains)
+        agree = f"the {n} failing checks agree on" if n > 1 else "its failing check needs"
+        line.append(f"{agree} {s.suggested}" if s.suggested else "no single value fits")
+        if s.pattern:
+            line.append(f" — looks like {s.pattern}", style="yellow")
+        if s.confidence == "tie":
+            line.append(" (one of equally good alternatives)", style="dim")
+        console.print(line)
+        for check in s.explains:
+            console.print(Padding(Text(check, style="dim"), (0, 0, 0, 4), expand=False))
+    if r.unexplained:
+        console.print(f"{r.unexplained} failed check(s) no change of a single cell explains.")
 
 
 def _checklist(console: Console, r: Report) -> None:
