@@ -13,6 +13,7 @@ reported together as a tie, never broken at random.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from fractions import Fraction
 
@@ -183,7 +184,7 @@ def _suggest(printed: str, interval, conv: int, half: int) -> str | None:
         text = numbers.fmt(min(fits, key=lambda v: abs(v - centre)), max(conv, own.decimals))
         return text + ("%" if printed.endswith("%") else "")
     if abs(lo) < INF and abs(hi) < INF and hi - lo <= 2 * step:
-        return numbers.fmt(int(round((lo + hi) / 2 / step)) * step, conv)
+        return numbers.fmt(round((lo + hi) / 2 / step) * step, conv)
     first = -((-(lo - half)) // step) * step  # printed values whose interval meets [lo, hi]
     last = ((hi + half) // step) * step
     if abs(lo) >= INF:
@@ -203,7 +204,7 @@ def _variants(printed: str) -> list[int]:
     out = []
     chars = list(text)
     digits = [k for k, c in enumerate(chars) if c.isdigit()]
-    for a, b in zip(digits, digits[1:], strict=False):
+    for a, b in itertools.pairwise(digits):
         swapped = chars.copy()
         swapped[a], swapped[b] = swapped[b], swapped[a]
         p = numbers.parse("".join(swapped))
