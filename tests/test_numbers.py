@@ -69,7 +69,7 @@ def test_usual_decimals_is_the_mode_ties_to_finer():
     assert numbers.usual_decimals([]) == 0
 
 
-@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=4))
+@given(st.integers(min_value=0, max_value=10**9 - 1), st.integers(min_value=0, max_value=4))
 def test_printing_then_parsing_gives_back_the_interval(units, decimals):
     scaled = units * 10 ** (numbers.SCALE - decimals)
     text = numbers.fmt(scaled, decimals)

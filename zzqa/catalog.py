@@ -8,15 +8,14 @@ columns the table descriptions do not have are InputErrors naming file and line 
 from __future__ import annotations
 
 import functools
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jsonschema
 
 from . import yamlsource
-from .expr import ExprError
 from .form import Form
-from .formula import FormulaError
 from .kinds import REGISTRY
 from .model import InputError
 
@@ -72,6 +71,7 @@ def load(checks_dir: Path, form: Form) -> Catalog:
                     raise InputError(path, f"rule id {name} is already used at {seen[name]}", line)
                 seen[name] = f"{path.name}:{line}"
             _check_columns(rule, form, path, src, i)
+            _check_message(rule, path, src, i)
             rules.append(rule)
     if not rules:
         raise InputError(checks_dir / "rules", "no rules found")
@@ -102,10 +102,21 @@ def _options_validator(kind: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
+def _check_message(rule: Rule, path: Path, src, i: int) -> None:
+    """A message template must parse; unknown fields print as {name}, never crash."""
+    if rule.message is None:
+        return
+    try:
+        list(string.Formatter().parse(rule.message))
+    except ValueError as exc:
+        raise InputError(path, f"rule {rule.id}: message template: {exc}",
+                         src.line("rules", i, "message")) from None
+
+
 def _check_columns(rule: Rule, form: Form, path: Path, src, i: int) -> None:
     try:
         refs = rule.module.columns(rule.params)
-    except (FormulaError, ExprError) as exc:
+    except ValueError as exc:  # FormulaError, ExprError, a bad template
         raise InputError(path, f"rule {rule.id}: {exc}", src.line("rules", i)) from None
     for table, column in refs:
         spec = form.tables.get(table)

@@ -95,8 +95,8 @@ class Operand:
         a = self.table.arrays(self.column)
         for reading, half in ((STRICT, a.half_strict), (LOOSE, a.half_loose)):
             if self.aggregate:
-                lo = np.array([int((a.val[r] - half[r]).sum()) for r in self.rows], dtype=np.int64)
-                hi = np.array([int((a.val[r] + half[r]).sum()) for r in self.rows], dtype=np.int64)
+                lo = np.array([_sum(a.val[r] - half[r]) for r in self.rows], dtype=np.int64)
+                hi = np.array([_sum(a.val[r] + half[r]) for r in self.rows], dtype=np.int64)
             else:
                 r = np.asarray(self.rows)
                 absent = r < 0
@@ -135,6 +135,16 @@ class Operand:
             a, b = (0, 0) if iv is None else (self.coef * iv[0], self.coef * iv[1])
             lo, hi = lo + min(a, b), hi + max(a, b)
         return lo, hi
+
+
+def _sum(values: np.ndarray) -> int:
+    """An exact int64 sum: numpy where it cannot overflow, Python integers otherwise."""
+    if len(values) * int(np.abs(values).max(initial=0)) < 2**62:
+        return int(values.sum())
+    total = sum(int(v) for v in values)
+    if abs(total) >= 2**63:
+        raise OverflowError("a column sum beyond 9.2e12 cannot be checked exactly")
+    return total
 
 
 def scaled_interval(lo, hi) -> tuple[float, float]:

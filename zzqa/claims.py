@@ -13,8 +13,8 @@ from . import expr, numbers, prose
 from .catalog import Rule
 from .form import Form
 from .formula import parse as parse_formula
-from .model import LOOSE, Cell, Finding, ProseNumber, Report, RuleTally, Value
-from .period import ZERO_MARKER, Period
+from .model import LOOSE, Cell, Fields, Finding, ProseNumber, Report, RuleTally, Value
+from .period import NUMBER, ZERO_MARKER, Period
 
 UNLINKED_RULE = "U001"
 
@@ -41,7 +41,11 @@ def run(period: Period, form: Form, rules: list[Rule], catalog, report: Report) 
         for p, para in enumerate(text.paragraphs):
             for match in pattern.finditer(para.norm):
                 matched = True
-                found = judge(rule, match, p, text, period, form)
+                try:
+                    found = judge(rule, match, p, text, period, form)
+                except Exception as exc:  # a broken rule is a result for it, not an abort
+                    found = [Finding(rule.id, "info", f"the rule failed to run: "
+                                     f"{type(exc).__name__}: {exc}", "prose", ())]
                 report.findings += found
                 _count(tally, rule, found, text, p, match)
         if not matched:
@@ -114,7 +118,8 @@ def _claim(rule: Rule, match, p: int, text: prose.Prose, period: Period, form: F
             if iv is None:
                 if table.arrays(ref.column).state[row] == ZERO_MARKER:
                     return Fraction(0), Fraction(0)
-                raise expr.ExprError(f"{ref.table} {ref.column}[{ref.key}] is blank")
+                raise expr.ExprError(f"{ref.table} {ref.column}[{ref.key}] is blank or not a "
+                                     "number")
             return _fraction(iv)
 
         try:
@@ -135,12 +140,12 @@ def _claim(rule: Rule, match, p: int, text: prose.Prose, period: Period, form: F
             continue
         token.verdict = "contradicted"
         miss = max(lo - own[1], own[0] - hi)
-        message = (rule.message or rule.module.MESSAGE).format(
+        message = (rule.message or rule.module.MESSAGE).format_map(Fields(
             actual=f"{token.text} (= [{_fmt(own[0])}, {_fmt(own[1])}])",
             expected=f"{shown} (= {computed})" if single else token.expected,
             source=", ".join(f"{c.file.split('_')[0]} {c.unit} {c.label}" for c in
                              dict.fromkeys(cells)),
-            miss=_fmt(miss), name=name)
+            miss=_fmt(miss), name=name))
         out.append(Finding(rule.id, rule.severity, message, "prose",
                            (Cell(text.file, token.line, str(token.column), "", rule.title),
                             *dict.fromkeys(cells)),
@@ -180,6 +185,12 @@ def _ranking(rule: Rule, match, p: int, text: prose.Prose, period: Period, form:
     if any(not table.has(t.column) for t in terms):
         return [Finding(rule.id, "info", "could not evaluate: a score column is missing",
                         "prose", where)]
+    printed = np.logical_and.reduce([table.arrays(t.column).state[rows] == NUMBER for t in terms])
+    known = table.units.iloc[rows].notna().to_numpy()
+    if not (printed & known).all():
+        missing = [str(table.key().iloc[r]) for r in rows[~(printed & known)]]
+        return [Finding(rule.id, "info", f"could not evaluate: no score or unknown unit for "
+                        f"{'、'.join(missing)}", "prose", where)]
     score = sum(t.coef * table.arrays(t.column).val[rows] for t in terms)
     units = [table.units.iloc[r] for r in rows]
     out = []

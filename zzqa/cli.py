@@ -50,7 +50,8 @@ class Cli(click.Group):
         except InputError as exc:
             click.echo(f"zzqa: {exc}", err=True)
             ctx.exit(2)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit,
+                BrokenPipeError):
             raise
         except Exception as exc:  # a bug: still one line and exit 2
             click.echo(f"zzqa: internal error: {type(exc).__name__}: {exc}", err=True)
@@ -131,4 +132,8 @@ def explain(rule_id, checks) -> None:
 
 
 def main() -> None:
-    cli()
+    try:
+        cli()
+    except BrokenPipeError:  # `zzqa rules | head`: the reader left; nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)

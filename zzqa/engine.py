@@ -17,7 +17,7 @@ from . import claims, locate, numbers, precision, schema
 from .catalog import Catalog, Rule
 from .checks import FAIL, NOT_PRINTED, PASS, ROUNDING, UNEVALUABLE, Evaluated
 from .form import Form
-from .model import LOOSE, Cell, Finding, Report, RuleTally, UncoveredCell, Value
+from .model import LOOSE, Cell, Fields, Finding, Report, RuleTally, UncoveredCell, Value
 from .period import NUMBER, Period
 
 PRECISION_RULE = "D001"  # the catalog rule that stamps holds-only-within-rounding warnings
@@ -125,7 +125,7 @@ def _findings(rule: Rule, ev: Evaluated, period: Period, report: Report, roundin
         fields = {"label": ev.label(i), "expected": show(expected), "actual": show(actual),
                   "miss": _num(miss), **ev.fields(i)}
         report.findings.append(Finding(
-            rule.id, rule.severity, template.format(**fields), table or refs[0][0],
+            rule.id, rule.severity, template.format_map(Fields(fields)), table or refs[0][0],
             tuple(period.cell(r) for r in refs), expected, actual, miss, LOOSE))
 
 

@@ -43,7 +43,11 @@ def parse(text: str) -> ast.expr:
         node = ast.parse(code.strip(), mode="eval").body
     except SyntaxError:
         raise ExprError(f"cannot read expression {text!r}") from None
+    cell_args = {id(a) for n in ast.walk(node) if isinstance(n, ast.Call) for a in n.args}
     for n in ast.walk(node):
+        if isinstance(n, ast.Constant) and id(n) not in cell_args and not (
+                type(n.value) in (int, float) and abs(n.value) < float("inf")):
+            raise ExprError(f"only finite numbers may stand in {text!r}, not {n.value!r}")
         if isinstance(n, ast.Call) and not (isinstance(n.func, ast.Name) and n.func.id == "_cell"):
             raise ExprError(f"only cell references, numbers and + - * / in {text!r}")
         if not isinstance(n, (ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Call,

@@ -69,10 +69,11 @@ def _terms(node: ast.expr, text: str, sign: int = 1) -> list[Term]:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         return _terms(node.operand, text, -sign)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-        if isinstance(node.left, ast.Constant) and isinstance(node.left.value, int):
+        if isinstance(node.left, ast.Constant) and type(node.left.value) is int \
+                and node.left.value != 0:
             t = _name(node.right, text)
             return [Term(sign * node.left.value, t.table, t.column)]
-        raise FormulaError(f"only integer coefficients are allowed in {text!r}")
+        raise FormulaError(f"only non-zero integer coefficients are allowed in {text!r}")
     t = _name(node, text)
     return [Term(sign, t.table, t.column)]
 

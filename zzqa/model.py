@@ -26,6 +26,13 @@ class InputError(Exception):
         return f"{where}: {self.message}"
 
 
+class Fields(dict):
+    """Fields of a message template; a field the kind does not provide prints as itself."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 @dataclass(frozen=True)
 class Cell:
     """One cell: file relative to the period folder, 1-based line, column id (or offset)."""

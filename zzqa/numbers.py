@@ -59,7 +59,7 @@ def parse(text: str) -> Printed | None:
     if not m:
         return None
     frac = m["frac"] or ""
-    if len(frac) >= SCALE:
+    if len(frac) >= SCALE or int(m["int"]) >= MAX_VALUE:
         return None
     scaled = int(m["int"]) * UNIT + (int(frac.ljust(SCALE, "0")) if frac else 0)
     if m["sign"] == "-":
@@ -72,6 +72,9 @@ def parse(text: str) -> Printed | None:
 NUMBER, ZERO_MARKER, BLANK, INVALID = 0, 1, 2, 3
 _VECTOR_RE = rf"^[-+]?\d+(\.\d{{0,{SCALE - 1}}})?%?$"
 _FLOAT_EXACT = 10**9  # below this, float64 parsing then rounding to 10**-SCALE is exact
+# Cells must stay below this magnitude so that sums of a million of them fit in int64
+# (scaled by 10**SCALE); a larger printed value is reported as not a number.
+MAX_VALUE = 10**9
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,8 @@ def parse_array(texts) -> Column:
     """Vectorised `parse` over a column of printed strings (an Arrow or pandas string array).
 
     Runs in Arrow's C++ kernels: the same pattern as `parse`, then float64 parsing, which is
-    exact after rounding to 10**-SCALE for |value| < 10**9; larger values are parsed exactly
-    one by one.
+    exact after rounding to 10**-SCALE for |value| < 10**9 (MAX_VALUE; larger values are
+    INVALID cells).
     """
     arr = pc.fill_null(pc.utf8_trim_whitespace(pa.array(texts, type=pa.string())), "")
     ok = pc.match_substring_regex(arr, _VECTOR_RE).to_numpy(zero_copy_only=False)
@@ -97,9 +100,8 @@ def parse_array(texts) -> Column:
     length = pc.binary_length(body).to_numpy(zero_copy_only=False)
     decimals = np.where(ok & (dot >= 0), length - dot - 1, 0).astype(np.int64)
     floats = pc.cast(pc.if_else(pa.array(ok), body, "0"), pa.float64()).to_numpy()
-    scaled = np.rint(floats * UNIT).astype(np.int64)
-    for i in np.flatnonzero(np.abs(floats) >= _FLOAT_EXACT):
-        scaled[i] = parse(arr[i].as_py()).scaled
+    ok &= np.abs(floats) < MAX_VALUE
+    scaled = np.rint(np.where(ok, floats, 0) * UNIT).astype(np.int64)
     state = np.full(len(arr), INVALID, dtype=np.int8)
     marker = pc.or_(pc.equal(arr, "-"), pc.equal(arr, "/"))
     state[marker.to_numpy(zero_copy_only=False)] = ZERO_MARKER

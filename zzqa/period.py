@@ -148,14 +148,18 @@ def load(root: Path, form: Form) -> Period:
 
 def read_text(path: Path) -> str:
     """Read a UTF-8 file; an undecodable byte is an InputError naming its line."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(path, f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
                          line) from None
-    return text.removeprefix("\ufeff")
+    # old-Mac CR and Windows CRLF line ends count as one line end each
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 class _UnitMatcher:
@@ -203,7 +207,10 @@ def _read_fast(text: str) -> pd.DataFrame | None:
 
 def _read_slow(path: Path, text: str) -> tuple[pd.DataFrame, np.ndarray]:
     """Python's csv module: any quoting; short rows are padded and marked ragged."""
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise InputError(path, f"not a readable CSV: {exc}") from None
     if not rows:
         raise InputError(path, "file is empty: expected a header row", 1)
     header, data = rows[0], rows[1:]
@@ -230,6 +237,9 @@ def _load_table(path: Path, spec: TableSpec, match_units: _UnitMatcher) -> Table
     else:
         raw, lines, ragged = _read_slow(path, text)
     raw.columns = [str(c).strip() for c in raw.columns]
+    twice = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
+    if twice:
+        raise InputError(path, f"column {twice[0]!r} appears twice in the header", 1)
     if "unit" in raw:
         units, types = match_units(raw["unit"], spec.unit_types)
     else:

@@ -107,7 +107,8 @@ class Recogniser:
 
 def load_recognisers(path: Path) -> list[Recogniser]:
     if not path.exists():
-        return []
+        raise InputError(path, "missing: without it every date and section number of the "
+                         "prose would be reported as an unlinked figure")
     src = yamlsource.load(path, "prose")
     out = []
     for i, entry in enumerate(src.data["not_figures"]):
@@ -148,6 +149,14 @@ def compile_template(text: str) -> re.Pattern:
         pos = m.end()
     out.append(re.escape(norm[pos:]))
     return re.compile("".join(out))
+
+
+def compiled(text: str) -> re.Pattern:
+    """compile_template, with a bad template as a catalog error (ValueError)."""
+    try:
+        return compile_template(text)
+    except re.error as exc:
+        raise ValueError(f"template {text!r}: {exc}") from None
 
 
 def placeholders(text: str) -> list[tuple[str, bool]]:

@@ -23,7 +23,7 @@ rounded, or divided by the wrong base misinforms exactly them.
 from __future__ import annotations
 
 from .. import expr
-from ..prose import placeholders
+from ..prose import compiled, placeholders
 
 OPTIONS = {
     "required": ["text"],
@@ -38,6 +38,7 @@ MESSAGE = ("prose says {actual} but {source} gives {expected} "
 
 
 def columns(params: dict) -> list:
+    compiled(params["text"])
     values, unverifiable = params.get("values", {}), params.get("unverifiable", {})
     names = [n for n, units in placeholders(params["text"]) if not units]
     for n in names:

@@ -3,7 +3,8 @@
 ## What it checks
 On the unit rows, a printed rank r is possible for a score s when
 1 + (units certainly above s) ≤ r ≤ 1 + (units possibly at or above s), with every score
-read as its rounding interval; tied scores may take either rank.  Ranks are exact.
+read as its rounding interval; tied scores may take either rank, and a unit whose score is
+not printed may be anywhere.  Ranks are exact.
 
 ## Why it matters
 Rankings are what the bulletin's readers remember; a rank that contradicts the scores
@@ -20,7 +21,7 @@ import numpy as np
 from .. import numbers
 from ..checks import Evaluated, absent_columns, decide, unevaluable
 from ..model import LOOSE, STRICT, Value
-from ..period import BLANK
+from ..period import NUMBER
 
 OPTIONS = {
     "required": ["table", "rank", "score"],
@@ -46,16 +47,19 @@ def evaluate(rule, period) -> list:
     rows = np.flatnonzero(~table.is_total.to_numpy())
     sa, ra = table.arrays(p["score"]), table.arrays(p["rank"])
     sign = -1 if p.get("order") == "ascending" else 1
-    missing = (sa.state[rows] >= BLANK) | (ra.state[rows] >= BLANK)
+    # a score that is not a number ("-", "/", blank) is unknown: it may be above anyone
+    scored = sa.state[rows] == NUMBER
+    missing = ~scored | (ra.state[rows] != NUMBER)
     rank = ra.val[rows] // numbers.UNIT
     span, ok = {}, {}
     for reading in (STRICT, LOOSE):
         half = (sa.half_strict if reading == STRICT else sa.half_loose)[rows]
         lo, hi = sign * sa.val[rows] - half, sign * sa.val[rows] + half
-        known = np.sort(lo[~missing])
+        known = np.sort(lo[scored])
         above = len(known) - np.searchsorted(known, hi, side="right")  # certainly above
-        highs = np.sort(hi[~missing])
-        at_or_above = len(highs) - np.searchsorted(highs, lo, side="left") - 1  # minus itself
+        highs = np.sort(hi[scored])
+        at_or_above = (len(highs) - np.searchsorted(highs, lo, side="left") - 1  # minus itself
+                       + int((~scored).sum()))
         span[reading] = (1 + above, 1 + at_or_above)
         ok[reading] = (span[reading][0] <= rank) & (rank <= span[reading][1])
 

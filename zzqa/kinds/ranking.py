@@ -22,6 +22,7 @@ for exactly those three → holds.
 from __future__ import annotations
 
 from ..formula import parse
+from ..prose import compiled
 
 OPTIONS = {
     "required": ["text", "table", "score"],
@@ -36,5 +37,6 @@ MESSAGE = "{label}: the prose names {actual}; by {score} it is {expected}"
 
 
 def columns(params: dict) -> list:
+    compiled(params["text"])
     formula = parse(f"score = {params['score']}")
     return [(params["table"], t.column) for t in formula.rhs]

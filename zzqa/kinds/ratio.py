@@ -27,7 +27,7 @@ from .. import numbers
 from ..checks import Evaluated, absent_columns, decide, unevaluable
 from ..formula import parse_ratio
 from ..model import LOOSE, STRICT, Value
-from ..period import BLANK, ZERO_MARKER
+from ..period import BLANK, NUMBER, ZERO_MARKER
 from .row_identity import rows_of
 
 OPTIONS = {
@@ -90,7 +90,8 @@ def evaluate(rule, period) -> list:
             b[reading] = (p1, p2, n1, n2, d1, d2)
             # ratio interval [100 n1/d2, 100 n2/d1] meets [p1, p2]  (all scaled by UNIT)
             hundred = np.full(len(rows), HUNDRED, dtype=np.int64)
-            meets = (d1 > 0) & _leq(hundred, n1, p2, d2) & _leq(p1, d1, hundred, n2)
+            meets = ((d1 > 0) & (ps == NUMBER)
+                     & _leq(hundred, n1, p2, d2) & _leq(p1, d1, hundred, n2))
             no_plan = (ps == ZERO_MARKER) & (d1 <= 0)
             ok[reading] = meets | no_plan
         missing = (ps >= BLANK) | (ns >= BLANK) | (ds >= BLANK)
