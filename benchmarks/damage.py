@@ -81,7 +81,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=300)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--misses", action="store_true", help="list undetected damages on stderr")
+    ap.add_argument("--misses", action="store_true",
+                    help="list undetected and unlocalized damages on stderr")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     checks = ROOT / "checks"
@@ -127,6 +128,11 @@ def main() -> None:
                 print(f"undetected: {t.file}:{row + 2}:{col} {old} -> {new} ({kind})",
                       file=sys.stderr)
             s["localized"] += bool(ours)
+            if args.misses and found - seen and not ours:
+                top = new_suspects[0] if new_suspects else None
+                print(f"not localized: {t.file}:{row + 2}:{col} {old} -> {new} ({kind}); "
+                      f"first suspect: {top.cell.file}:{top.cell.line}:{top.cell.column} "
+                      f"{top.confidence}" if top else "no suspect", file=sys.stderr)
             if ours and ours[0].confidence != "tie":
                 s["singled out"] += 1
                 first = new_suspects[0]
