@@ -130,9 +130,10 @@ def main() -> None:
             s["localized"] += bool(ours)
             if args.misses and found - seen and not ours:
                 top = new_suspects[0] if new_suspects else None
+                blamed = (f"first suspect {top.cell.file}:{top.cell.line}:{top.cell.column} "
+                          f"({top.confidence})" if top else "no suspect")
                 print(f"not localized: {t.file}:{row + 2}:{col} {old} -> {new} ({kind}); "
-                      f"first suspect: {top.cell.file}:{top.cell.line}:{top.cell.column} "
-                      f"{top.confidence}" if top else "no suspect", file=sys.stderr)
+                      f"{blamed}", file=sys.stderr)
             if ours and ours[0].confidence != "tie":
                 s["singled out"] += 1
                 first = new_suspects[0]
