@@ -92,8 +92,7 @@ def _fraction(iv: tuple[int, int]) -> tuple[Fraction, Fraction]:
 
 
 def _fmt(x: Fraction) -> str:
-    return numbers.fmt(x * numbers.UNIT) if (x * numbers.UNIT).denominator == 1 \
-        else f"{float(x):.6g}"
+    return numbers.fmt(x * numbers.UNIT)  # exact where 10**-SCALE resolves it
 
 
 def _claim(rule: Rule, match, p: int, text: prose.Prose, period: Period, form: Form):
