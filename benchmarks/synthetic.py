@@ -92,24 +92,21 @@ def scale(rng, values, lo: float, hi: float) -> np.ndarray:
     return np.floor(values * rng.uniform(lo, hi, len(values))).astype(np.int64)
 
 
-def a1(rng, districts, maxima: dict[str, int]) -> Sheet:
+def a1(rng, districts, maxima: dict[str, int], whole: set[str]) -> Sheet:
     n = len(districts)
     s = Sheet(districts, total=None)
     rest = np.zeros(n, dtype=np.int64)  # in thousandths
     for name, top in maxima.items():  # 55 % to 100 % of the points in each header
-        rest += 10 * s.num(name, between(rng, top * 55, top * 100, n), 2)
+        if name in whole:  # awarded in whole points (type: integer)
+            rest += 1000 * s.num(name, between(rng, top * 55 // 100, top, n), 0)
+        else:
+            rest += 10 * s.num(name, between(rng, top * 55, top * 100, n), 2)
     s.num("project_reserve", np.zeros(n), 0)
     s.mark(["project_reserve"], np.ones(n, bool), "/")  # not assessed this period
     rest += 1000 * s.num("penalty", -between(rng, 0, 6, n), 0)
-    # 加分项 makes every total distinct (so the ranks are strict): walk the units in order of
-    # their other points and give each at least 0.001 more than the one before
-    order = np.argsort(rest, kind="stable")
-    wanted = rest[order] + between(rng, 15_000, 35_000, n)
-    total = np.empty(n, dtype=np.int64)
-    total[order] = np.maximum.accumulate(wanted - np.arange(n)) + np.arange(n)
-    s.num("bonus", total - rest, 3)
+    total = rest + 1000 * s.num("bonus", between(rng, 15, 35, n), 0)
     s.num("total_score", total, 3)
-    rank = np.empty(n, dtype=np.int64)
+    rank = np.empty(n, dtype=np.int64)  # tied totals may take either rank
     rank[np.argsort(-total, kind="stable")] = np.arange(1, n + 1)
     s.num("rank", rank)
     return s
@@ -325,9 +322,11 @@ def make_period(folder: Path, n_units: int, seed: int = 0) -> Path:
     t5 = a5(rng, districts, t3.values["top500_done"][0][1:])
     plan, done = t5.values["total_plan"][0][1:], t5.values["total_done"][0][1:]
     t4 = a4(rng, districts, plan, done)
-    sheets = {"a1": [a1(rng, districts, maxima)], "a2": [a2(rng, districts, t3, t4)], "a3": [t3],
-              "a4": [t4], "a5": [t5], "a6": [a6(rng, districts)], "a7": [a7(rng, parks)],
-              "a8": list(a8(rng, districts)), "a9": [a9(rng, districts, plan, done)]}
+    whole = {f["name"] for f in fields["a1"] if f["type"] == "integer"}
+    sheets = {"a1": [a1(rng, districts, maxima, whole)], "a2": [a2(rng, districts, t3, t4)],
+              "a3": [t3], "a4": [t4], "a5": [t5], "a6": [a6(rng, districts)],
+              "a7": [a7(rng, parks)], "a8": list(a8(rng, districts)),
+              "a9": [a9(rng, districts, plan, done)]}
     for res in form:
         columns = [f["name"] for f in fields[res["name"]]]
         write_csv(folder / res["path"], columns, sheets[res["name"]])

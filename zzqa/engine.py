@@ -58,6 +58,7 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=()) -> R
     if stamp and catalog.select((PRECISION_RULE,), ignore):
         report.findings += precision.findings(stamp, rounding, period)
     report.suspects, report.unexplained = locate.suspects(checked, period)
+    report.systematic = locate.systematic(checked)
     claims.run(period, form, rules, catalog, report)
     _coverage(period, rules, covered, report)
     report.findings.sort(key=Finding.sort_key)

@@ -22,6 +22,7 @@ class Column:
     title: str
     kind: str
     max_points: float | None = None
+    integer: bool = False  # declared `type: integer`: printed values are whole and exact
 
     @property
     def numeric(self) -> bool:
@@ -29,7 +30,14 @@ class Column:
 
     @property
     def exact(self) -> bool:
-        return self.kind in EXACT_KINDS
+        """Printed values are exact (no rounding interval): counts, ranks, and any numeric
+        column the form declares as `type: integer` (e.g. scores awarded in whole points)."""
+        return self.kind in EXACT_KINDS or (self.numeric and self.integer)
+
+    @property
+    def format(self) -> str:
+        """The schema's format check for the column (zzqa/schema.py FORMATS)."""
+        return "points" if self.kind == "score" and self.integer else self.kind
 
 
 @dataclass(frozen=True)
@@ -66,7 +74,8 @@ def load(checks_dir: Path) -> Form:
     for i, res in enumerate(src.data["resources"]):
         schema = res["schema"]
         columns = tuple(
-            Column(f["name"], f["title"], f["kind"], f.get("max_points")) for f in schema["fields"]
+            Column(f["name"], f["title"], f["kind"], f.get("max_points"), f["type"] == "integer")
+            for f in schema["fields"]
         )
         names = [c.name for c in columns]
         line = src.line("resources", i)

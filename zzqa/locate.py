@@ -13,6 +13,7 @@ reported together as a tie, never broken at random.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections import defaultdict
 from fractions import Fraction
@@ -21,10 +22,13 @@ import numpy as np
 
 from . import numbers
 from .checks import FAIL, NOT_PRINTED, UNEVALUABLE, Evaluated
-from .model import LOOSE, Suspect
+from .model import LOOSE, Suspect, Systematic
 from .period import Period
 
 INF = Fraction(10**30)
+# patterns that are typing errors of the printed text itself (evidence for the suggestion)
+TYPING = ("transposed digits", "dropped digit", "extra digit", "shifted decimal point",
+          "unit scale (万)", "truncated instead of rounded")
 
 
 def _involving(checked: list, ref) -> list[tuple]:
@@ -51,29 +55,71 @@ def _loose(period: Period, override: dict | None = None):
 
 
 def _printable(period: Period, ref, lo, hi) -> bool:
-    """Some value printed at the cell's column convention (exact for counts) meets [lo, hi]."""
+    """Some value printed at the decimals of the cell or its column, whichever shows more
+    (exact for counts), meets [lo, hi]."""
     table = period.tables[ref[0]]
     half = int(table.columns[ref[2]].half_strict[ref[1]])
-    step = 10 ** (numbers.SCALE - table.convention.get(ref[2], 0))
+    step = 10 ** (numbers.SCALE - _decimals(table, ref))
     if table.spec.column(ref[2]).exact:
         step = numbers.UNIT
     first = -((-(lo - half)) // step) * step
     return first <= hi + half
 
 
-def _need(checked: list, ref, period: Period, override: dict | None = None):
-    """Interval the cell must lie in for every check reading it, and the failed ones among
-    them (None when a failed check cannot be solved for the cell)."""
-    lo, hi, failed = -INF, INF, []
+def _decimals(table, ref) -> int:
+    """Decimals a value of the cell is printed at: its column's, or more if the cell shows
+    more (53.03 in a column of whole numbers is corrected as 50.33, not as 50)."""
+    shown = int(table.columns[ref[2]].decimals[ref[1]])
+    return min(max(table.convention.get(ref[2], 0), shown), numbers.SCALE - 1)
+
+
+def _domain(period: Period, ref) -> Fraction:
+    """The least value the column's kind allows: counts, amounts and percentages are never
+    negative, ranks start at 1 (zzqa/schema.py FORMATS); scores may be negative."""
+    kind = period.tables[ref[0]].spec.column(ref[2]).kind
+    return {"count": 0, "amount": 0, "percent": 0, "rank": numbers.UNIT}.get(kind, -INF)
+
+
+def _need(checked: list, ref, period: Period, override: dict | None = None,
+          explained: frozenset = frozenset()):
+    """What the checks reading the cell ask of it: the interval every passing check keeps it
+    in (hard), and for each failed check the interval that would make it hold (soft; a
+    failed check that cannot be solved for the cell is left out: the cell cannot fix it).
+    A failed check already explained by another suspect keeps this cell as printed."""
+    lo, hi, soft = _domain(period, ref), INF, []
     for rule_id, ev, i in _involving(checked, ref):
-        need = ev.solve(i, ref, _loose(period, override))
-        if ev.status[i] == FAIL:
-            if need is None:
-                return None
-            failed.append((rule_id, id(ev), i))
-        if need is not None:
+        key = (rule_id, id(ev), i)
+        if key in explained:
+            need = period.tables[ref[0]].interval(ref[1], ref[2], LOOSE)
+        else:
+            need = ev.solve(i, ref, _loose(period, override))
+        if need is None:
+            continue
+        if ev.status[i] == FAIL and key not in explained:
+            soft.append((key, need))
+        else:
             lo, hi = max(lo, need[0]), min(hi, need[1])
-    return failed, (lo, hi)
+    return (lo, hi), soft
+
+
+def _options(hard, soft, fits) -> list[tuple[frozenset, tuple]]:
+    """The most failed checks one value of the cell can make hold, keeping every passing
+    check: each maximal set of failed checks whose intervals meet inside `hard` at a value
+    `fits` accepts, with that common interval.  A sweep over the intervals' ends."""
+    lo, hi = hard
+    if lo > hi:
+        return []
+    points = sorted({x for _, (a, b) in soft for x in (a, b) if lo <= x <= hi})
+    probes = [*points, *((a + b) / 2 for a, b in itertools.pairwise(points))]
+    found: dict[frozenset, tuple] = {}
+    for x in probes:
+        keys = frozenset(k for k, (a, b) in soft if a <= x <= b)
+        if keys and keys not in found:
+            a = max([lo, *(soft_lo for k, (soft_lo, _) in soft if k in keys)])
+            b = min([hi, *(soft_hi for k, (_, soft_hi) in soft if k in keys)])
+            if fits(a, b):
+                found[keys] = (a, b)
+    return [(k, v) for k, v in found.items() if not any(k < other for other in found)]
 
 
 def name(rule_id: str, ev: Evaluated, i: int) -> str:
@@ -81,15 +127,35 @@ def name(rule_id: str, ev: Evaluated, i: int) -> str:
     return f"{rule_id} {ev.label(i)}" + (f": {formula}" if formula else "")
 
 
-def _explains(checked: list, ref, period: Period):
-    """(failed checks explained, interval the cell must lie in) or None."""
-    found = _need(checked, ref, period)
-    if found is None:
-        return None
-    failed, (lo, hi) = found
-    if lo > hi or not failed or not _printable(period, ref, lo, hi):
-        return None
-    return failed, (lo, hi)
+def _explains(checked: list, ref, period: Period, explained: frozenset = frozenset()
+              ) -> list[tuple[frozenset, Suspect, bool]]:
+    """The cell's options: each set of failed checks one value of it makes hold (keeping
+    every passing check), as a draft suspect, and whether a typing error pins the value.
+
+    An option that leaves another of the cell's failed checks failing — one the cell could
+    fix at another value — is kept only with that evidence: a cell that cannot satisfy its
+    own checks is otherwise no explanation."""
+    hard, soft = _need(checked, ref, period, explained=explained)
+    out = []
+    for keys, interval in _options(hard, soft, lambda a, b: _printable(period, ref, a, b)):
+        draft = _suspect(ref, interval, (), period, tie=False)
+        strong = draft.pattern in TYPING and _pinned(interval, draft.value)
+        if len(keys) == len(soft) or strong:
+            out.append((keys, draft, strong))
+    return out
+
+
+def _pinned(interval, printed: str) -> bool:
+    """The checks pin the value: bounded on both sides and no wider than a fifth of the
+    correction they ask for.  A typing variant of the printed text that lands in such an
+    interval is unlikely by chance; one that lands in "at most 50", or in ±0.15 around a
+    correction of 0.5, is not."""
+    lo, hi = interval
+    own = numbers.parse(printed.rstrip("%"))
+    if own is None or abs(lo) >= INF or abs(hi) >= INF:
+        return False
+    correction = min(abs(lo - own.scaled), abs(hi - own.scaled))
+    return hi - lo <= correction / 5
 
 
 def _swaps(checked: list, refs: list, period: Period) -> list[tuple]:
@@ -105,15 +171,50 @@ def _swaps(checked: list, refs: list, period: Period) -> list[tuple]:
                 ib = period.tables[b[0]].interval(b[1], b[2], LOOSE)
                 if ia is None or ib is None or ia == ib:
                     continue
-                na = _need(checked, a, period, {b: ia})
-                nb = _need(checked, b, period, {a: ib})
-                if na and nb and na[0] and nb[0] and _meets(na[1], ib) and _meets(nb[1], ia):
-                    out.append((a, b, na[0] + nb[0]))
+                fa = _fixed_by(_need(checked, a, period, {b: ia}), ib)
+                fb = _fixed_by(_need(checked, b, period, {a: ib}), ia)
+                if fa and fb:
+                    out.append((a, b, fa + fb))
     return out
+
+
+def _fixed_by(need, value) -> list | None:
+    """The failed checks a value of the cell makes hold, None if it breaks a passing one."""
+    hard, soft = need
+    if not _meets(hard, value):
+        return None
+    return [k for k, interval in soft if _meets(interval, value)]
 
 
 def _meets(need, own) -> bool:
     return need[0] <= own[1] and own[0] <= need[1]
+
+
+def systematic(checked: list) -> list[Systematic]:
+    """Rules failing systematically: on at least half of the checks of one evaluation (one
+    column of a bound, one formula of an identity) and on three or more.  They point at the
+    rule or the header (every 引进科技创新人才 score is 65 under "(60分)"), not at a mistyped
+    cell, and are not pinned on one."""
+    out = []
+    for rule_id, ev in checked:
+        fails = int((ev.status == FAIL).sum())
+        live = int(((ev.status != UNEVALUABLE) & (ev.status != NOT_PRINTED)).sum())
+        if fails >= 3 and 2 * fails >= live:
+            columns = {(t.name, col) for t, col, _ in ev.reads}
+            what = " ".join(next(iter(columns))) if len(columns) == 1 else ev.reads[0][0].name
+            out.append(Systematic(rule_id, what, fails, live))
+    return out
+
+
+def _weights(checked: list) -> dict:
+    """1 for each failed check, 0 for one of a systematic failure."""
+    out = {}
+    for rule_id, ev in checked:
+        fails = np.flatnonzero(ev.status == FAIL)
+        live = int(((ev.status != UNEVALUABLE) & (ev.status != NOT_PRINTED)).sum())
+        weight = 0 if len(fails) >= 3 and 2 * len(fails) >= live else 1
+        out.update({(rule_id, id(ev), int(i)): weight for i in fails})
+    return out
 
 
 def suspects(checked: list[tuple[str, Evaluated]], period: Period) -> tuple[list, int]:
@@ -125,6 +226,8 @@ def suspects(checked: list[tuple[str, Evaluated]], period: Period) -> tuple[list
             names[(rule_id, id(ev), int(i))] = name(rule_id, ev, int(i))
     if not failing:
         return [], 0
+    weight = _weights(checked)
+    explained: set = set()
     candidates = {}
     for refs in failing.values():
         for ref in refs:
@@ -132,20 +235,44 @@ def suspects(checked: list[tuple[str, Evaluated]], period: Period) -> tuple[list
                 candidates[ref] = _explains(checked, ref, period)
     left, out = set(failing), []
     while left:
-        scored = defaultdict(list)
-        for ref, found in candidates.items():
-            if found:
-                covered = frozenset(found[0]) & left
-                if covered:
-                    scored[covered].append((ref, found[1]))
+        scored = defaultdict(dict)
+        for ref, options in candidates.items():
+            for keys, draft, strong in options:
+                if ref not in scored[keys]:
+                    scored[keys][ref] = (draft, strong)
         if not scored:
             break
-        best = max(scored, key=len)
+        # most failures explained first (systematic ones count for nothing), a typing error
+        # that the checks pin counting as one more; among equals the group with that
+        # evidence, then the one claiming fewer failures, then by name (never by the order
+        # of the tables)
+        def rank(k, scored=scored):
+            strong = any(st for _, st in scored[k].values())
+            return (-(sum(weight[x] for x in k) + strong), not strong, len(k),
+                    sorted(names[x] for x in k))
+        # systematic failures point at the rule, not a cell: no group of only those
+        useful = [k for k in scored if any(weight[x] for x in k)]
+        if not useful:
+            break
+        best = min(useful, key=rank)
         group = scored[best]
-        explains = sorted(names[k] for k in best)
-        for ref, interval in group:
-            out.append(_suspect(ref, interval, explains, period, tie=len(group) > 1))
+        if any(strong for _, strong in group.values()):  # evidence beats its absence
+            group = {ref: v for ref, v in group.items() if v[1]}
+        explains = tuple(sorted(names[k] for k in best))
+        confidence = "tie" if len(group) > 1 else ("high" if len(best) > 1 else "medium")
+        made = [dataclasses.replace(d, explains=explains, confidence=confidence)
+                for d, _ in group.values()]
+        # a tie stays a tie; a suggestion that is a typing error of the printed text is the
+        # stronger evidence, so it is listed first (the order of the rest is the table's)
+        out += sorted(made, key=lambda x: (x.pattern not in TYPING, x.pattern is None))
         left -= best
+        explained |= best
+        for ref in group:  # one value per cell: its other options are gone
+            candidates[ref] = []
+        # the explained checks now hold: every other cell in them stays as printed there
+        touched = {r for k in best for r in failing[k] if r not in group}
+        for ref in touched:
+            candidates[ref] = _explains(checked, ref, period, frozenset(explained))
     if left:
         refs = list(dict.fromkeys(r for k in left for r in failing[k]))
         swaps = [(a, b, set(f) & left) for a, b, f in _swaps(checked, refs, period)]
@@ -164,11 +291,31 @@ def suspects(checked: list[tuple[str, Evaluated]], period: Period) -> tuple[list
 def _suspect(ref, interval, explains, period: Period, tie: bool) -> Suspect:
     table = period.tables[ref[0]]
     printed = table.text(ref[1], ref[2])
-    conv = table.convention.get(ref[2], 0)
+    conv = _decimals(table, ref)
     suggested = _suggest(printed, interval, conv, table.columns[ref[2]].half_strict[ref[1]])
     cell = period.cell(ref)
-    return Suspect(cell, printed, suggested, tuple(explains), pattern(printed, suggested),
+    found = pattern(printed, suggested) or _copied(table, ref, printed)
+    return Suspect(cell, printed, suggested, tuple(explains), found,
                    "tie" if tie else ("high" if len(explains) > 1 else "medium"))
+
+
+def _copied(table, ref, printed: str) -> str | None:
+    """'copied from the row above/below' (or column left/right) when the printed text is
+    the neighbouring cell's: the value was keyed from the wrong line."""
+    _, row, column = ref
+    names = list(table.columns)
+    k = names.index(column)
+    near = [("row above", row - 1, column), ("row below", row + 1, column),
+            ("column to the left", row, names[k - 1] if k else None),
+            ("column to the right", row, names[k + 1] if k + 1 < len(names) else None)]
+    for where, r, c in near:
+        if c is None or not 0 <= r < len(table.raw) or table.text(r, c) != printed:
+            continue
+        # a value the column (or row) prints elsewhere too is common, not a sign of copying
+        line = table.raw[c] if where.startswith("row") else table.raw.iloc[row]
+        if int((line.astype(str) == printed).sum()) == 2:
+            return f"copied from the {where}"
+    return None
 
 
 def _suggest(printed: str, interval, conv: int, half: int) -> str | None:
@@ -177,11 +324,12 @@ def _suggest(printed: str, interval, conv: int, half: int) -> str | None:
     wider than two units of the last place), its centre; else the range they allow."""
     lo, hi = interval
     step = 10 ** (numbers.SCALE - conv)
-    fits = [v for v in _variants(printed) if lo - half <= v <= hi + half]
-    if fits:  # printed as the cell was, at its own decimals and with its % sign
+    fits = [(v, t) for v, t in _variants(printed) if lo - half <= v <= hi + half]
+    if fits:  # as the typist meant it (or at the cell's decimals), with its % sign
         centre = (max(lo, -INF / 2) + min(hi, INF / 2)) / 2
         own = numbers.parse(printed.rstrip("%"))
-        text = numbers.fmt(min(fits, key=lambda v: abs(v - centre)), max(conv, own.decimals))
+        value, text = min(fits, key=lambda f: abs(f[0] - centre))
+        text = text or numbers.fmt(value, max(conv, own.decimals))
         return text + ("%" if printed.endswith("%") else "")
     if abs(lo) < INF and abs(hi) < INF and hi - lo <= 2 * step:
         return numbers.fmt(round((lo + hi) / 2 / step) * step, conv)
@@ -194,9 +342,10 @@ def _suggest(printed: str, interval, conv: int, half: int) -> str | None:
     return f"{numbers.fmt(int(first), conv)}…{numbers.fmt(int(last), conv)}"
 
 
-def _variants(printed: str) -> list[int]:
+def _variants(printed: str) -> list[tuple[int, str | None]]:
     """Scaled values the printed text could have been before a typing error: two adjacent
-    digits swapped, the decimal point shifted, a 万 (10**4) scale slip."""
+    digits swapped, a digit typed twice or dropped, the decimal point shifted, a 万 (10**4)
+    scale slip.  Each as (scaled value, the text the typist meant, if it is one)."""
     text = printed.rstrip("%")
     own = numbers.parse(text)
     if own is None:
@@ -204,14 +353,22 @@ def _variants(printed: str) -> list[int]:
     out = []
     chars = list(text)
     digits = [k for k, c in enumerate(chars) if c.isdigit()]
-    for a, b in itertools.pairwise(digits):
+    texts = []
+    for a, b in itertools.pairwise(digits):  # transposed digits
         swapped = chars.copy()
         swapped[a], swapped[b] = swapped[b], swapped[a]
-        p = numbers.parse("".join(swapped))
+        texts.append("".join(swapped))
+    texts += [text[:k] + text[k + 1:] for k in digits if len(digits) > 1]  # an extra digit
+    texts += [text[:k] + d + text[k:] for k in range(len(text) + 1)  # a dropped digit
+              for d in "0123456789" if k or text[:1] != "-"]
+    for variant in texts:
+        variant = variant.rstrip(".")  # 50.5 without its last digit reads "50"
+        variant = "0" + variant if variant.startswith(".") else variant
+        p = numbers.parse(variant)
         if p and p.scaled != own.scaled:
-            out.append(p.scaled)
+            out.append((p.scaled, variant))
     for k in (1, 2, 3, 4):
-        out += [own.scaled * 10**k, own.scaled // 10**k]
+        out += [(own.scaled * 10**k, None), (own.scaled // 10**k, None)]
     return out
 
 

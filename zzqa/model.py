@@ -121,6 +121,16 @@ class Suspect:
     confidence: str  # high (explains several), medium (one), tie (equally good alternatives)
 
 
+@dataclass(frozen=True)
+class Systematic:
+    """A rule failing on most of its checks: the rule or a header, not a cell, is wrong."""
+
+    rule: str
+    what: str  # the checks, e.g. "a1 talent" or "a1"
+    failed: int
+    checks: int
+
+
 @dataclass
 class Report:
     target: str
@@ -135,6 +145,7 @@ class Report:
     prose: list[ProseNumber] = field(default_factory=list)
     suspects: list[Suspect] = field(default_factory=list)
     unexplained: int = 0  # failed checks no single-cell change explains
+    systematic: list[Systematic] = field(default_factory=list)  # among the unexplained
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

@@ -27,6 +27,8 @@ FORMATS = {
     "amount": (lambda s: s.isna() | (s >= 0), "a number of at least 0"),
     "percent": (lambda s: s.isna() | (s >= 0), "a percentage of at least 0"),
     "score": (lambda s: s.isna() | (s > NOT_A_NUMBER), "a number of points"),
+    "points": (lambda s: s.isna() | ((s > NOT_A_NUMBER) & (s == s.round())),
+               "a whole number of points"),
 }
 
 # pandera check name -> problem code (catalog rules of kind `schema` name these codes)
@@ -54,9 +56,9 @@ def build(table: Table) -> pa.DataFrameSchema:
     spec = table.spec
     columns = {}
     for col in spec.columns:
-        if col.kind in FORMATS:
-            test, _ = FORMATS[col.kind]
-            columns[col.name] = pa.Column(float, pa.Check(test, name=f"is_{col.kind}"),
+        if col.format in FORMATS:
+            test, _ = FORMATS[col.format]
+            columns[col.name] = pa.Column(float, pa.Check(test, name=f"is_{col.format}"),
                                           nullable=True)
         else:
             columns[col.name] = pa.Column(str)

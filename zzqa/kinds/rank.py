@@ -16,10 +16,12 @@ Appendix 1: 荷塘区 875.35 is the highest of ten total scores, so it must rank
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
 from .. import numbers
-from ..checks import Evaluated, absent_columns, decide, unevaluable
+from ..checks import UNBOUNDED, Evaluated, absent_columns, decide, unevaluable
 from ..model import LOOSE, STRICT, Value
 from ..period import NUMBER
 
@@ -63,6 +65,28 @@ def evaluate(rule, period) -> list:
         span[reading] = (1 + above, 1 + at_or_above)
         ok[reading] = (span[reading][0] <= rank) & (rank <= span[reading][1])
 
+    def solve(i, ref, interval_of):
+        """The rank the scores allow, or the score range the printed rank allows (the other
+        units' scores read as `interval_of` says)."""
+        if ref[2] == p["rank"]:
+            a, b = (int(x[i]) * numbers.UNIT for x in span[LOOSE])
+            return Fraction(a), Fraction(b)
+        if missing[i]:
+            return None
+        others = [interval_of((table.name, int(r), p["score"])) for k, r in enumerate(rows)
+                  if k != i and scored[k]]
+        signed = [sorted((sign * iv[0], sign * iv[1])) for iv in others if iv]
+        lows = sorted((a for a, _ in signed), reverse=True)
+        highs = sorted((b for _, b in signed), reverse=True)
+        r, unknown = int(rank[i]), int((~scored).sum()) - (0 if scored[i] else 1)
+        # 1 + #(lows above s) <= r  and  r <= 1 + #(highs at or above s) + unknown
+        lo = Fraction(lows[r - 1]) if r - 1 < len(lows) else -UNBOUNDED
+        need = r - 1 - unknown
+        hi = Fraction(highs[need - 1]) if 0 < need <= len(highs) else (
+            UNBOUNDED if need <= 0 else -UNBOUNDED)
+        lo, hi = (lo, hi) if sign > 0 else (-hi, -lo)
+        return lo, hi
+
     def expected(i, reading):
         a, b = (int(x[i]) for x in span[reading])
         return Value(str(a) if a == b else f"{a}–{b}", a, b)
@@ -76,4 +100,5 @@ def evaluate(rule, period) -> list:
         miss=lambda i, r: float(max(span[r][0][i] - rank[i], rank[i] - span[r][1][i], 0)),
         fields=lambda i: {"score": table.text(rows[i], p["score"])},
         reads=[(table, p["rank"], rows), (table, p["score"], rows)],
+        solve=solve,
     )]

@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 from ..model import Report
 
-VERSION = "1.2"
+VERSION = "1.3"
 
 
 def _value(v):
@@ -38,6 +38,7 @@ def document(report: Report) -> dict:
              "explains": list(s.explains), "pattern": s.pattern, "confidence": s.confidence}
             for s in report.suspects
         ],
+        "systematic": [asdict(x) for x in report.systematic],
         "rules": [asdict(t) for t in report.tallies],
         "findings": [
             {

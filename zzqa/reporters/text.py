@@ -71,6 +71,13 @@ def _suspects(console: Console, r: Report) -> None:
             console.print(Padding(Text(check, style="dim"), (0, 0, 0, 4), expand=False))
     if r.unexplained:
         console.print(f"{r.unexplained} failed check(s) no change of a single cell explains.")
+    if r.systematic:
+        failing = sum(x.failed for x in r.systematic)
+        console.print(f"{failing} of the failures are systematic (the rule or a header, not a "
+                      "cell, is the likely cause):")
+        for x in r.systematic:
+            console.print(Padding(Text(f"{x.rule} {x.what}: fails on {x.failed} of {x.checks} "
+                                       "checks", style="dim"), (0, 0, 0, 4), expand=False))
 
 
 def _checklist(console: Console, r: Report) -> None:
