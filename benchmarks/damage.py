@@ -10,7 +10,8 @@ still a rounding of the old value (its interval meets the old one: 67.3% -> 67% 
 figure printed with fewer decimals, not a change).  Then, for each run:
 
 - visible: some check reading the cell cannot hold with the new value, every other cell
-  read at its column's decimals (or the check already failed: its finding changes).  A
+  read at its column's decimals (at its printed decimals for a check that holds only
+  within rounding; a check that already failed changes its finding).  A
   damage that is not visible lies inside the slack the bulletin's own rounding leaves: no
   rounding-consistent check can see it, and it is listed with that slack;
 - detected: the report has an error or warning the undamaged period does not have;
@@ -37,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from zzqa import catalog, engine, form, locate, numbers, period, precision  # noqa: E402
-from zzqa.checks import FAIL  # noqa: E402
+from zzqa.checks import FAIL, PASS  # noqa: E402
 
 REAL = ROOT / "data" / "2020-09"
 
@@ -116,7 +117,10 @@ def slack(base, checked, ref, new: str):
     for _, ev, i in locate._involving(checked, ref):
         if ev.status[i] == FAIL:
             return None  # a failed check reads the cell: its finding changes
-        need = ev.solve(i, ref, precision.reader(base, {}))
+        # a check that holds exactly must keep holding at the columns' decimals; one that
+        # holds only within rounding, at the printed decimals (or it becomes an error)
+        reader = precision.reader(base, {}) if ev.status[i] == PASS else locate._loose(base)
+        need = ev.solve(i, ref, reader)
         if need is None:
             continue
         lo, hi = max(lo, need[0]), min(hi, need[1])

@@ -41,6 +41,8 @@ def tiny(tmp_path: Path, tables: dict[str, tuple[dict, str]], rules: str,
             spec = {"name": col, "title": col, "type": "number", "kind": kind}
             if isinstance(kind, tuple):
                 spec["kind"], spec["max_points"] = kind
+            if kind == "points":  # a score awarded in whole points
+                spec["kind"], spec["type"] = "score", "integer"
             fields.append(spec)
         resources.append({"name": name, "path": f"{name}.csv", "title": name,
                           "units": ["district"], "schema": {"fields": fields}})

@@ -35,3 +35,20 @@ def test_not_a_number_shows_the_printed_text(make):
     report = make({"t": (KINDS, "unit,n,a,p,s\n甲区,1,1O1.74,1%,1\n")}, NONE)
     (f,) = report.findings
     assert f.actual.printed == "1O1.74" and "'1O1.74' is not a number of at least 0" in f.message
+
+
+def test_whole_points_are_whole_and_exact(make):
+    # a score declared `type: integer` is awarded in whole points: 64.5 is a T004 finding,
+    # and "2" is exactly 2, so 1.4 + 2 cannot be printed 3.9 (it could if "2" were [1.5, 2.5])
+    kinds = {"a": "score", "w": "points", "t": "score"}
+    rules = """
+        rules:
+          - {id: R901, kind: row_identity, title: t, severity: error, why: w, table: t,
+             formulas: ["t = a + w"]}
+    """
+    report = make({"t": (kinds, "unit,a,w,t\n甲区,1.4,64.5,65.9\n")}, rules)
+    (f,) = report.findings
+    assert (f.rule, f.cells[0].column) == ("T004", "w") and "a whole number of points" in f.message
+    assert flat(make({"t": (kinds, "unit,a,w,t\n甲区,1.4,2,3.4\n")}, rules)) == set()
+    assert flat(make({"t": (kinds, "unit,a,w,t\n甲区,1.4,2,3.9\n")}, rules)) == {
+        ("R901", "error", 2, "t")}

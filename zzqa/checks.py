@@ -47,6 +47,11 @@ class Evaluated:
     reason: Callable[[int], str] = lambda i: "an operand is blank or not a number"
     fields: Callable[[int], dict] = lambda i: {}
     relation: str = "="
+    # coupled checks read more than their cells say (a rank depends on every score): many
+    # failures can be one cell's doing, so they never count as systematic; holds(i,
+    # interval_of) re-decides check i with the cells read as interval_of says
+    coupled: bool = False
+    holds: Callable[[int, Callable], bool] | None = None
     # what the checks read, for coverage: (table, column, rows) with rows one per check, or
     # a list of row arrays per check for sums
     reads: list[tuple[Table, str, object]] = field(default_factory=list)
@@ -117,6 +122,17 @@ class Operand:
     def refs(self, i: int) -> list[CellRef]:
         rows = self.rows[i] if self.aggregate else [self.rows[i]]
         return [(self.table.name, int(r), self.column) for r in rows if r >= 0]
+
+    def reads(self, i: int, ref: CellRef) -> bool:
+        """Whether check i reads the cell: O(1) after the first question about a sum."""
+        if ref[0] != self.table.name or ref[2] != self.column:
+            return False
+        if not self.aggregate:
+            return int(self.rows[i]) == ref[1]
+        cache = self.__dict__.setdefault("_row_sets", {})
+        if i not in cache:
+            cache[i] = set(np.asarray(self.rows[i]).tolist())
+        return ref[1] in cache[i]
 
     def printed(self, i: int) -> str:
         if self.aggregate:
@@ -192,16 +208,44 @@ def linear(lhs: list[Operand], rhs: list[Operand], relation: str, n: int,
         gap = lo if lo > 0 and relation != ">=" else (-hi if hi < 0 and relation != "<=" else 0)
         return numbers.to_float(gap)
 
-    def solve(i, ref, interval_of):
-        owner = next((c for op, c in terms if ref in op.refs(i)), None)
-        if owner is None:
-            return None
+    totals: dict = {}  # (check, shared reader) -> each term's contribution, all cells read
+
+    def rest(i, ref, interval_of):
+        """Interval of Σ lhs − Σ rhs without the cell `ref`.  With a shared reader (one that
+        never changes, as locate's) or one that overrides a few cells of it, each term's full
+        contribution is summed once per check and the changed cells' shares corrected:
+        solving every cell of a sum is then linear."""
+        shared = interval_of if getattr(interval_of, "shared", False) else getattr(
+            interval_of, "base", None)
+        if shared is not None:
+            key = (i, shared)
+            if key not in totals:
+                totals[key] = [op.contribution(i, shared) for op, _ in terms]
+            # the cell itself counts 0; overridden cells count at their override
+            changes = {**getattr(interval_of, "override", {}), ref: None}
+            parts = []
+            for (op, _), (lo, hi) in zip(terms, totals[key], strict=True):
+                for cell, new in changes.items():
+                    if not op.reads(i, cell):
+                        continue
+                    for iv, sign in ((shared(cell), -1), (new, 1)):
+                        a, b = (0, 0) if iv is None else (op.coef * iv[0], op.coef * iv[1])
+                        lo, hi = lo + sign * min(a, b), hi + sign * max(a, b)
+                parts.append((lo, hi))
+        else:
+            parts = [op.contribution(i, interval_of, skip=ref) for op, _ in terms]
         rest_lo = rest_hi = 0
-        for op, c in terms:
+        for (op, c), (lo, hi) in zip(terms, parts, strict=True):
             sign = 1 if c == op.coef else -1
-            lo, hi = op.contribution(i, interval_of, skip=ref)
             a, b = sign * lo, sign * hi
             rest_lo, rest_hi = rest_lo + min(a, b), rest_hi + max(a, b)
+        return rest_lo, rest_hi
+
+    def solve(i, ref, interval_of):
+        owner = next((c for op, c in terms if op.reads(i, ref)), None)
+        if owner is None:
+            return None
+        rest_lo, rest_hi = rest(i, ref, interval_of)
         if relation == "=":
             x = sorted((Fraction(-rest_hi, owner), Fraction(-rest_lo, owner)))
             return x[0], x[1]

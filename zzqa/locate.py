@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from fractions import Fraction
 
 import numpy as np
@@ -26,6 +26,7 @@ from .model import LOOSE, Suspect, Systematic
 from .period import Period
 
 INF = Fraction(10**30)
+LONG = 200  # a failed check reading more cells than this does not make each a candidate
 # patterns that are typing errors of the printed text itself (evidence for the suggestion)
 TYPING = ("transposed digits", "dropped digit", "extra digit", "shifted decimal point",
           "unit scale (万)", "truncated instead of rounded")
@@ -33,25 +34,53 @@ TYPING = ("transposed digits", "dropped digit", "extra digit", "shifted decimal 
 
 def _involving(checked: list, ref) -> list[tuple]:
     """Every evaluated check (rule id, ev, i) that reads the cell `ref`."""
-    table, row, column = ref
-    out = []
+    return index(checked, [ref]).get(ref, [])
+
+
+def index(checked: list, cells) -> dict:
+    """For each of `cells`, every evaluated check (rule id, ev, i) that reads it: one pass
+    over what the checks read, so that asking for every cell of a long column stays linear."""
+    wanted = defaultdict(set)
+    for table, row, column in cells:
+        wanted[(table, column)].add(row)
+    found: dict = defaultdict(dict)
     for rule_id, ev in checked:
         live = (ev.status != UNEVALUABLE) & (ev.status != NOT_PRINTED)
         for t, col, rows in ev.reads:
-            if t.name != table or col != column:
+            want = wanted.get((t.name, col))
+            if not want:
                 continue
-            if isinstance(rows, list):
-                hits = [i for i, r in enumerate(rows) if live[i] and row in r]
+            pick = np.fromiter(want, dtype=np.int64)
+            if isinstance(rows, list):  # sums: the rows of each check
+                for i in np.flatnonzero(live):
+                    for r in np.intersect1d(rows[i], pick).tolist():
+                        found[(t.name, r, col)][(rule_id, id(ev), int(i))] = (rule_id, ev, int(i))
             else:
-                hits = np.flatnonzero((np.asarray(rows) == row) & live).tolist()
-            out += [(rule_id, ev, i) for i in hits]
-    unique = {(r, id(e), i): (r, e, i) for r, e, i in out}  # a cell read twice by one check
-    return list(unique.values())
+                rows = np.asarray(rows)
+                for i in np.flatnonzero(np.isin(rows, pick) & live).tolist():
+                    ref = (t.name, int(rows[i]), col)
+                    found[ref][(rule_id, id(ev), i)] = (rule_id, ev, i)  # once per check
+    return {ref: list(checks.values()) for ref, checks in found.items()}
 
 
 def _loose(period: Period, override: dict | None = None):
-    override = override or {}
-    return lambda r: override.get(r) or period.tables[r[0]].interval(r[1], r[2], LOOSE)
+    """How a check reads the other cells when solved for one: as printed (loosely), but
+    for the cells `override` gives.  The reader of the printed values is shared (cached on
+    the period) and an overriding one names it, so that checks.linear sums each check
+    once and corrects for the few cells that differ."""
+    shared = period.__dict__.get("_loose_reader")
+    if shared is None:
+        def shared(r):
+            return period.tables[r[0]].interval(r[1], r[2], LOOSE)
+        shared.shared = True
+        period.__dict__["_loose_reader"] = shared
+    if not override:
+        return shared
+
+    def changed(r):
+        return override.get(r) or shared(r)
+    changed.base, changed.override = shared, override
+    return changed
 
 
 def _printable(period: Period, ref, lo, hi) -> bool:
@@ -81,13 +110,13 @@ def _domain(period: Period, ref) -> Fraction:
 
 
 def _need(checked: list, ref, period: Period, override: dict | None = None,
-          explained: frozenset = frozenset()):
+          explained: frozenset = frozenset(), reading: list | None = None):
     """What the checks reading the cell ask of it: the interval every passing check keeps it
     in (hard), and for each failed check the interval that would make it hold (soft; a
     failed check that cannot be solved for the cell is left out: the cell cannot fix it).
     A failed check already explained by another suspect keeps this cell as printed."""
     lo, hi, soft = _domain(period, ref), INF, []
-    for rule_id, ev, i in _involving(checked, ref):
+    for rule_id, ev, i in _involving(checked, ref) if reading is None else reading:
         key = (rule_id, id(ev), i)
         if key in explained:
             need = period.tables[ref[0]].interval(ref[1], ref[2], LOOSE)
@@ -127,21 +156,19 @@ def name(rule_id: str, ev: Evaluated, i: int) -> str:
     return f"{rule_id} {ev.label(i)}" + (f": {formula}" if formula else "")
 
 
-def _explains(checked: list, ref, period: Period, explained: frozenset = frozenset()
-              ) -> list[tuple[frozenset, Suspect, bool]]:
+def _explains(checked: list, ref, period: Period, explained: frozenset = frozenset(),
+              reading: list | None = None) -> list[tuple]:
     """The cell's options: each set of failed checks one value of it makes hold (keeping
-    every passing check), as a draft suspect, and whether a typing error pins the value.
-
-    An option that leaves another of the cell's failed checks failing — one the cell could
-    fix at another value — is kept only with that evidence: a cell that cannot satisfy its
-    own checks is otherwise no explanation."""
-    hard, soft = _need(checked, ref, period, explained=explained)
+    every passing check), as a draft suspect, whether a typing error of the printed text
+    pins the value, whether the option leaves none of the cell's failed checks failing (an
+    option that does is weaker: the cell would still be wrong somewhere), and the interval
+    the value lies in."""
+    hard, soft = _need(checked, ref, period, explained=explained, reading=reading)
     out = []
     for keys, interval in _options(hard, soft, lambda a, b: _printable(period, ref, a, b)):
         draft = _suspect(ref, interval, (), period, tie=False)
         strong = draft.pattern in TYPING and _pinned(interval, draft.value)
-        if len(keys) == len(soft) or strong:
-            out.append((keys, draft, strong))
+        out.append((keys, draft, strong, len(keys) == len(soft), interval))
     return out
 
 
@@ -191,19 +218,38 @@ def _meets(need, own) -> bool:
 
 
 def systematic(checked: list) -> list[Systematic]:
-    """Rules failing systematically: on at least half of the checks of one evaluation (one
-    column of a bound, one formula of an identity) and on three or more.  They point at the
+    """Rules failing systematically: on at least a third of the checks of one evaluation
+    (one column of a bound, one formula of an identity) and on three or more.  They point at the
     rule or the header (every 引进科技创新人才 score is 65 under "(60分)"), not at a mistyped
     cell, and are not pinned on one."""
     out = []
     for rule_id, ev in checked:
         fails = int((ev.status == FAIL).sum())
         live = int(((ev.status != UNEVALUABLE) & (ev.status != NOT_PRINTED)).sum())
-        if fails >= 3 and 2 * fails >= live:
+        if _is_systematic(ev, fails, live):
             columns = {(t.name, col) for t, col, _ in ev.reads}
             what = " ".join(next(iter(columns))) if len(columns) == 1 else ev.reads[0][0].name
             out.append(Systematic(rule_id, what, fails, live))
     return out
+
+
+def _is_systematic(ev: Evaluated, fails: int, live: int) -> bool:
+    """Three failures or more, and at least a third of the checks.  Not for coupled checks
+    (ranks): one wrong score moves every rank between its true and printed place."""
+    return not ev.coupled and fails >= 3 and 3 * fails >= live
+
+
+def _folded(group: dict, left: set, where: dict, period: Period) -> frozenset:
+    """Failed coupled checks (ranks) that hold once the one suspect of `group` takes its
+    value: a wrong score fails the ranks of every unit it passes, and those are its doing."""
+    ((ref, (*_, interval)),) = group.items()
+    reader = _loose(period, {ref: interval})
+    out = set()
+    for key in left:
+        ev, i = where[key]
+        if ev.holds is not None and len(ev) <= LONG and ev.holds(i, reader):
+            out.add(key)
+    return frozenset(out)
 
 
 def _weights(checked: list) -> dict:
@@ -212,7 +258,7 @@ def _weights(checked: list) -> dict:
     for rule_id, ev in checked:
         fails = np.flatnonzero(ev.status == FAIL)
         live = int(((ev.status != UNEVALUABLE) & (ev.status != NOT_PRINTED)).sum())
-        weight = 0 if len(fails) >= 3 and 2 * len(fails) >= live else 1
+        weight = 0 if _is_systematic(ev, len(fails), live) else 1
         out.update({(rule_id, id(ev), int(i)): weight for i in fails})
     return out
 
@@ -220,35 +266,47 @@ def _weights(checked: list) -> dict:
 def suspects(checked: list[tuple[str, Evaluated]], period: Period) -> tuple[list, int]:
     """Suspects, most failures explained first, and the number of failures none explains."""
     failing, names = {}, {}
+    where = {}
     for rule_id, ev in checked:
         for i in np.flatnonzero(ev.status == FAIL):
             failing[(rule_id, id(ev), int(i))] = ev.cells(i)
             names[(rule_id, id(ev), int(i))] = name(rule_id, ev, int(i))
+            where[(rule_id, id(ev), int(i))] = (ev, int(i))
     if not failing:
         return [], 0
     weight = _weights(checked)
+    # a systematic rule's checks, passing or not, say nothing about a cell: left out
+    checked = [(r, ev) for r, ev in checked if not any(
+        weight[k] == 0 for k in failing if k[1] == id(ev))]
     explained: set = set()
+    # a cell of a long sum is a candidate only if another failed check reads it too: one
+    # of thousands of rows, each able to absorb the difference, names no cell
+    times = Counter(ref for refs in failing.values() for ref in set(refs))
+    pool = {ref for refs in failing.values() for ref in refs
+            if len(refs) <= LONG or times[ref] > 1}
+    reads = index(checked, pool)
     candidates = {}
     for refs in failing.values():
         for ref in refs:
-            if ref not in candidates:
-                candidates[ref] = _explains(checked, ref, period)
+            if ref in pool and ref not in candidates:
+                candidates[ref] = _explains(checked, ref, period, reading=reads.get(ref, []))
     left, out = set(failing), []
     while left:
         scored = defaultdict(dict)
         for ref, options in candidates.items():
-            for keys, draft, strong in options:
+            for keys, draft, strong, complete, interval in options:
                 if ref not in scored[keys]:
-                    scored[keys][ref] = (draft, strong)
+                    scored[keys][ref] = (draft, strong, complete, interval)
         if not scored:
             break
         # most failures explained first (systematic ones count for nothing), a typing error
         # that the checks pin counting as one more; among equals the group with that
-        # evidence, then the one claiming fewer failures, then by name (never by the order
-        # of the tables)
+        # evidence, then one leaving its cells no failure, then the one claiming fewer
+        # failures, then by name (never by the order of the tables)
         def rank(k, scored=scored):
-            strong = any(st for _, st in scored[k].values())
-            return (-(sum(weight[x] for x in k) + strong), not strong, len(k),
+            strong = any(v[1] for v in scored[k].values())
+            complete = any(v[2] for v in scored[k].values())
+            return (-(sum(weight[x] for x in k) + strong), not strong, not complete, len(k),
                     sorted(names[x] for x in k))
         # systematic failures point at the rule, not a cell: no group of only those
         useful = [k for k in scored if any(weight[x] for x in k)]
@@ -256,12 +314,15 @@ def suspects(checked: list[tuple[str, Evaluated]], period: Period) -> tuple[list
             break
         best = min(useful, key=rank)
         group = scored[best]
-        if any(strong for _, strong in group.values()):  # evidence beats its absence
-            group = {ref: v for ref, v in group.items() if v[1]}
+        for better in (1, 2):  # evidence beats its absence, then a complete explanation
+            if any(v[better] for v in group.values()):
+                group = {ref: v for ref, v in group.items() if v[better]}
+        if len(group) == 1:  # coupled checks its value makes hold are its doing too
+            best = best | _folded(group, left - best, where, period)
         explains = tuple(sorted(names[k] for k in best))
         confidence = "tie" if len(group) > 1 else ("high" if len(best) > 1 else "medium")
         made = [dataclasses.replace(d, explains=explains, confidence=confidence)
-                for d, _ in group.values()]
+                for d, *_ in group.values()]
         # a tie stays a tie; a suggestion that is a typing error of the printed text is the
         # stronger evidence, so it is listed first (the order of the rest is the table's)
         out += sorted(made, key=lambda x: (x.pattern not in TYPING, x.pattern is None))
@@ -270,11 +331,12 @@ def suspects(checked: list[tuple[str, Evaluated]], period: Period) -> tuple[list
         for ref in group:  # one value per cell: its other options are gone
             candidates[ref] = []
         # the explained checks now hold: every other cell in them stays as printed there
-        touched = {r for k in best for r in failing[k] if r not in group}
+        touched = {r for k in best for r in failing[k] if r in pool and r not in group}
         for ref in touched:
-            candidates[ref] = _explains(checked, ref, period, frozenset(explained))
+            candidates[ref] = _explains(checked, ref, period, frozenset(explained),
+                                        reads.get(ref, []))
     if left:
-        refs = list(dict.fromkeys(r for k in left for r in failing[k]))
+        refs = list(dict.fromkeys(r for k in left for r in failing[k] if r in pool))
         swaps = [(a, b, set(f) & left) for a, b, f in _swaps(checked, refs, period)]
         for a, b, covered in sorted(swaps, key=lambda s: -len(s[2])):
             if covered and covered <= left:
@@ -374,8 +436,10 @@ def _variants(printed: str) -> list[tuple[int, str | None]]:
 
 def pattern(printed: str, suggested: str | None) -> str | None:
     """Name the typing error that turns `suggested` into `printed`, if it looks like one."""
-    if not suggested or suggested[0] in "≥≤" or "…" in suggested:
+    if not suggested or suggested[0] in "≥≤":
         return None
+    if "…" in suggested:
+        return _shifted(printed, *suggested.rstrip("%").split("…"))
     a, b = printed.rstrip("%"), suggested.rstrip("%")
     da, db = a.replace(".", ""), b.replace(".", "")
     if da != db and sorted(da) == sorted(db) and len(da) == len(db):
@@ -395,4 +459,22 @@ def pattern(printed: str, suggested: str | None) -> str | None:
         step = Fraction(1, 10**pa.decimals)
         if pb.value > pa.value and pb.value - pa.value < step:
             return "truncated instead of rounded"
+    return _shifted(printed, b, b)
+
+
+def _shifted(printed: str, low: str, high: str) -> str | None:
+    """The decimal point shifted and the result rounded (657.43 printed as 6.57): the
+    printed interval scaled by 10^k meets [low, high].  Only for a printed value precise to
+    5 % or better (a printed 5 scaled by 10 is anything from 45 to 55)."""
+    own, lo, hi = (numbers.parse(x) for x in (printed.rstrip("%"), low, high))
+    if own is None or lo is None or hi is None or own.scaled == 0:
+        return None
+    a, b = own.interval()
+    if 20 * (b - a) > 2 * abs(own.scaled):
+        return None
+    for k in (1, 2, 3, 4):
+        for f in (Fraction(10**k), Fraction(1, 10**k)):
+            sa, sb = sorted((a * f, b * f))
+            if sa <= hi.scaled and lo.scaled <= sb:
+                return "unit scale (万)" if k == 4 else "shifted decimal point"
     return None

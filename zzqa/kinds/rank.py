@@ -87,6 +87,19 @@ def evaluate(rule, period) -> list:
         lo, hi = (lo, hi) if sign > 0 else (-hi, -lo)
         return lo, hi
 
+    def holds(i, interval_of):
+        """Check i with every score read as `interval_of` says (loosely otherwise)."""
+        if missing[i]:
+            return True
+        ivs = [interval_of((table.name, int(r), p["score"])) if scored[k] else None
+               for k, r in enumerate(rows)]
+        lo, hi = sorted((sign * ivs[i][0], sign * ivs[i][1]))
+        signed = [sorted((sign * iv[0], sign * iv[1])) for k, iv in enumerate(ivs)
+                  if iv is not None and k != i]
+        above = sum(1 for a, _ in signed if a > hi)
+        at_or_above = sum(1 for _, b in signed if b >= lo) + int((~scored).sum())
+        return 1 + above <= int(rank[i]) <= 1 + at_or_above
+
     def expected(i, reading):
         a, b = (int(x[i]) for x in span[reading])
         return Value(str(a) if a == b else f"{a}–{b}", a, b)
@@ -100,5 +113,5 @@ def evaluate(rule, period) -> list:
         miss=lambda i, r: float(max(span[r][0][i] - rank[i], rank[i] - span[r][1][i], 0)),
         fields=lambda i: {"score": table.text(rows[i], p["score"])},
         reads=[(table, p["rank"], rows), (table, p["score"], rows)],
-        solve=solve,
+        solve=solve, coupled=True, holds=holds,
     )]
