@@ -135,14 +135,27 @@ def test_two_swapped_rows(tmp_path, baseline):
     assert got == {(3, "30", "36", "two rows swapped"), (4, "36", "30", "two rows swapped")}
 
 
-def test_a_tie_lists_the_typing_errors_first(tmp_path, baseline):
-    # 天元 加分项 35 typed 53 adds 18 to R101's sum: 35, and equally 97.95 -> 79.95 and
-    # 75.30 -> 57.30 (two transpositions worth 18) and -1 -> -19 explain it; a change with
-    # no typing error behind it (any other score less 18) is weaker and not listed
+def test_typing_evidence_weighs_by_how_rare_it_is(tmp_path, baseline):
+    # 天元 加分项 35 typed 53 adds 18 to R101's sum.  Any score of the row could be 18 too
+    # high, and 97.95 -> 79.95 or 75.30 -> 57.30 are transpositions worth 18 too; but
+    # dozens of variants of 97.95 lie within ±36 of it, only one of 53 does: 35 is named
     report = check(damaged(tmp_path, ("a1_scores.csv", ",35,-1", ",53,-1")))
-    got = new_suspects(report, baseline)
-    assert ("bonus", "35") in {(s.cell.column, s.suggested) for s in got}
-    assert all(s.confidence == "tie" and s.pattern for s in got) and len(got) == 4
+    (s,) = new_suspects(report, baseline)
+    assert (s.cell.column, s.suggested, s.pattern, s.confidence) == (
+        "bonus", "35", "transposed digits", "medium")
+
+
+def test_a_tie_is_reported_not_broken(tmp_path, baseline):
+    # 附件4 经开 科技创新 项目个数 3 typed as 石峰's 14 above it: the column is 11 too high;
+    # either 14 may be the copy of the other, and 芦淞's 12 could as well be a 1 typed
+    # twice — equal evidence, so all three are named
+    report = check(damaged(tmp_path, ("a4_city_five_batches.csv", "21,47.45,38.58,81.3%,3,",
+                                      "21,47.45,38.58,81.3%,14,")))
+    got = {(s.cell.line, s.suggested, s.pattern, s.confidence)
+           for s in new_suspects(report, baseline)}
+    assert got == {(7, "3", "copied from the row above", "tie"),
+                   (6, "3", "copied from the row below", "tie"),
+                   (4, "1", "extra digit", "tie")}
 
 
 def test_counts_are_never_suggested_negative(tmp_path, baseline):

@@ -167,22 +167,31 @@ def _explains(checked: list, ref, period: Period, explained: frozenset = frozens
     out = []
     for keys, interval in _options(hard, soft, lambda a, b: _printable(period, ref, a, b)):
         draft = _suspect(ref, interval, (), period, tie=False)
-        strong = draft.pattern in TYPING and _pinned(interval, draft.value)
+        strong = (draft.pattern in TYPING or (draft.pattern or "").startswith("copied")) and \
+            _pinned(interval, draft.value, draft.suggested, copied=draft.pattern not in TYPING)
         out.append((keys, draft, strong, len(keys) == len(soft), interval))
     return out
 
 
-def _pinned(interval, printed: str) -> bool:
-    """The checks pin the value: bounded on both sides and no wider than a fifth of the
-    correction they ask for.  A typing variant of the printed text that lands in such an
-    interval is unlikely by chance; one that lands in "at most 50", or in ±0.15 around a
-    correction of 0.5, is not."""
+def _pinned(interval, printed: str, suggested: str | None, copied: bool = False) -> bool:
+    """A typing variant of the printed text landing in the interval is unlikely by chance.
+
+    The chance is the interval's width times how densely the variants lie around the
+    printed value, within twice the correction the checks ask for: 53 -> 35 landing in
+    ±0.64 around a correction of 18 is strong (one variant in ±36); 9.8 -> 9.38 landing in
+    a width of 0.04 is not (twenty insertions 9.08…9.98, 9.80…9.89 lie within ±0.84).  A
+    value copied from a neighbour is one variant.  An interval open on one side ("at most
+    50") pins nothing."""
     lo, hi = interval
-    own = numbers.parse(printed.rstrip("%"))
-    if own is None or abs(lo) >= INF or abs(hi) >= INF:
+    own, fix = numbers.parse(printed.rstrip("%")), numbers.parse((suggested or "").rstrip("%"))
+    if own is None or fix is None or abs(lo) >= INF or abs(hi) >= INF:
         return False
-    correction = min(abs(lo - own.scaled), abs(hi - own.scaled))
-    return hi - lo <= correction / 5
+    correction = abs(fix.scaled - own.scaled)
+    if correction <= 0:
+        return False
+    near = 1 if copied else len(
+        {v for v, _ in _variants(printed) if abs(v - own.scaled) <= 2 * correction})
+    return (hi - lo) * near <= correction  # chance ≤ 1/4: width × count / 4c
 
 
 def _swaps(checked: list, refs: list, period: Period) -> list[tuple]:
@@ -300,14 +309,14 @@ def suspects(checked: list[tuple[str, Evaluated]], period: Period) -> tuple[list
         if not scored:
             break
         # most failures explained first (systematic ones count for nothing), a typing error
-        # that the checks pin counting as one more; among equals the group with that
+        # that the checks pin counting half a failure more; among equals the group with that
         # evidence, then one leaving its cells no failure, then the one claiming fewer
         # failures, then by name (never by the order of the tables)
         def rank(k, scored=scored):
             strong = any(v[1] for v in scored[k].values())
             complete = any(v[2] for v in scored[k].values())
-            return (-(sum(weight[x] for x in k) + strong), not strong, not complete, len(k),
-                    sorted(names[x] for x in k))
+            return (-(sum(weight[x] for x in k) + strong / 2), not strong, not complete,
+                    len(k), sorted(names[x] for x in k))
         # systematic failures point at the rule, not a cell: no group of only those
         useful = [k for k in scored if any(weight[x] for x in k)]
         if not useful:
