@@ -47,6 +47,7 @@ def test_json_output_follows_the_contract_and_cells_resolve():
     doc = json.loads(result.output)
     jsonschema.Draft202012Validator(SCHEMA).validate(doc)
     assert doc["summary"]["errors"] > 0
+    assert Path(doc["checks"]).resolve() == CHECKS.resolve()  # which rules judged it
     for finding in doc["findings"]:
         for cell in finding["cells"]:
             lines = (REAL / cell["file"]).read_text(encoding="utf-8").splitlines()
@@ -65,6 +66,7 @@ def test_text_report_fits_80_columns_and_shows_the_checklist():
     result = run("check", REAL)
     assert result.exit_code == 1
     assert "Checklist" in result.output and "Cells covered: 1434 / 1434" in result.output
+    assert "80 rules from " in " ".join(result.output.splitlines()[:2])
     from rich.cells import cell_len
     assert max(cell_len(line) for line in result.output.splitlines()) <= 80
 

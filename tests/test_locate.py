@@ -7,8 +7,10 @@ import importlib.util
 import shutil
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from zzqa import catalog, engine, form, period
+from zzqa import catalog, engine, form, locate, period
 
 from conftest import CHECKS, REAL, ROOT
 
@@ -187,3 +189,24 @@ def test_a_clean_synthetic_period_has_no_suspects(tmp_path):
     report = engine.run(period.load(tmp_path / "period", f), f, catalog.load(checks, f))
     assert report.suspects == [] and report.unexplained == 0
     assert report.count("error") == report.count("warning") == 0
+
+
+intervals = st.tuples(st.integers(-20, 20), st.integers(0, 15)).map(lambda t: (t[0], t[0] + t[1]))
+
+
+@given(hard=intervals, soft=st.lists(intervals, max_size=5))
+def test_options_are_the_largest_sets_one_value_fixes(hard, soft):
+    # brute force over every integer (and half-integer) value in reach
+    named = [(k, iv) for k, iv in enumerate(soft)]
+    got = locate._options(hard, named, lambda a, b: True)
+    reachable = set()
+    for x in [v / 2 for v in range(-90, 90)]:
+        if hard[0] <= x <= hard[1]:
+            keys = frozenset(k for k, (a, b) in named if a <= x <= b)
+            if keys:
+                reachable.add(keys)
+    largest = {k for k in reachable if not any(k < other for other in reachable)}
+    assert {k for k, _ in got} == largest
+    for keys, (a, b) in got:  # the interval is the common part, inside hard
+        assert hard[0] <= a <= b <= hard[1]
+        assert all(soft[k][0] <= a and b <= soft[k][1] for k in keys)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 
@@ -26,6 +27,7 @@ PRECISION_RULE = "D001"  # the catalog rule that stamps holds-only-within-roundi
 def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=()) -> Report:
     rules = catalog.select(select, ignore)
     report = Report(target=str(period.root), period=period.name, tables=sorted(period.tables),
+                    checks_dir=_shown(form.source),
                     labels={t.name: f"附件{t.appendix} {t.title} ({t.path})"
                             for t in form.tables.values()})
     _schema_findings(period, rules, report)
@@ -63,6 +65,14 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=()) -> R
     _coverage(period, rules, covered, report)
     report.findings.sort(key=Finding.sort_key)
     return report
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(Path(path).resolve())
 
 
 def _unevaluable(rule: Rule, period: Period) -> str | None:

@@ -1,14 +1,16 @@
-"""Which cell to blame: single-cell explanations of the failed checks.
+"""Which cell to blame: single-cell explanations of the failed checks (docs/localization.md).
 
-For every cell that takes part in a failed check, zzqa asks: is there one value for this
-cell alone that makes *every* check reading it hold — the failed ones and the passing ones?
-Each check is solved for the cell (the others read as printed), the intervals are
-intersected; a non-empty intersection means the cell explains all the failed checks it is
-in.  Suspects are then chosen greedily, most failures explained first, until every failure
-is explained or no single cell explains what is left (said as such).  This is the greedy
-approximation of the Fellegi–Holt minimum-change problem: exact when errors touch disjoint
-checks, as typing errors usually do.  Cells that explain the same failures equally well are
-reported together as a tie, never broken at random.
+For every cell that takes part in a failed check, zzqa asks which failed checks one value
+of that cell alone would make hold while every passing check reading it keeps holding.
+Each check is solved for the cell (the others read as printed): the passing ones bound the
+value, and a sweep over the failed ones' intervals finds each largest set one value fixes.
+Suspects are then chosen greedily — most failures explained first, a typing error of the
+printed text that the checks pin counting for more, systematic failures (a rule failing on
+a third of its checks) for nothing — until every failure is explained or no single cell
+explains what is left (said as such).  This is a greedy approximation of the Fellegi–Holt
+minimum-change problem: exact when errors touch disjoint checks, as typing errors usually
+do.  Cells that explain the same failures equally well are reported together as a tie,
+never broken at random.
 """
 
 from __future__ import annotations
@@ -138,7 +140,8 @@ def _options(hard, soft, fits) -> list[tuple[frozenset, tuple]]:
     lo, hi = hard
     if lo > hi:
         return []
-    points = sorted({x for _, (a, b) in soft for x in (a, b) if lo <= x <= hi})
+    ends = [x for x in (lo, hi) if abs(x) < INF]  # a soft interval may cover all of hard
+    points = sorted({*ends, *(x for _, (a, b) in soft for x in (a, b) if lo <= x <= hi)})
     probes = [*points, *((a + b) / 2 for a, b in itertools.pairwise(points))]
     found: dict[frozenset, tuple] = {}
     for x in probes:

@@ -146,6 +146,7 @@ class Report:
     suspects: list[Suspect] = field(default_factory=list)
     unexplained: int = 0  # failed checks no single-cell change explains
     systematic: list[Systematic] = field(default_factory=list)  # among the unexplained
+    checks_dir: str = ""  # the checks/ folder the form and the rules came from
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

@@ -20,6 +20,7 @@ def document(report: Report) -> dict:
         "version": VERSION,
         "target": report.target,
         "period": report.period,
+        "checks": report.checks_dir,
         "summary": {
             "errors": report.count("error"),
             "warnings": report.count("warning"),

@@ -34,7 +34,8 @@ def _summary(console: Console, r: Report) -> None:
     c = r.checks
     pct = 100 * r.cells_covered / r.cells_total if r.cells_total else 100.0
     console.print(Text(f"zzqa check {r.target} — period {r.period}: "
-                       f"{len(r.tables)} tables, {len(r.tallies)} rules", style="bold"))
+                       f"{len(r.tables)} tables, {len(r.tallies)} rules from {r.checks_dir}/",
+                       style="bold"))
     console.print(f"{c['checks']} checks: {c['passed']} passed · {c['within_rounding']} within "
                   f"rounding · {c['failed']} failed · {c['unevaluable']} unevaluable")
     console.print(f"Cells covered: {r.cells_covered} / {r.cells_total} ({pct:.1f}%)")
