@@ -147,17 +147,25 @@ def test_typing_evidence_weighs_by_how_rare_it_is(tmp_path, baseline):
         "bonus", "35", "transposed digits", "medium")
 
 
-def test_a_tie_is_reported_not_broken(tmp_path, baseline):
-    # 附件4 经开 科技创新 项目个数 3 typed as 石峰's 14 above it: the column is 11 too high;
-    # either 14 may be the copy of the other, and 芦淞's 12 could as well be a 1 typed
-    # twice — equal evidence, so all three are named
+def test_a_typing_error_outweighs_a_bare_copy(tmp_path, baseline):
+    # 附件4 经开 科技创新 项目个数 3 typed as 石峰's 14 above it: the column is 11 too high.
+    # A copy says where the printed 14 came from, not what the cell should hold; 芦淞's 12
+    # as a 1 typed twice predicts exactly the missing 11: that is named (the data cannot
+    # tell the two apart, and a small number repeats by chance)
     report = check(damaged(tmp_path, ("a4_city_five_batches.csv", "21,47.45,38.58,81.3%,3,",
                                       "21,47.45,38.58,81.3%,14,")))
-    got = {(s.cell.line, s.suggested, s.pattern, s.confidence)
-           for s in new_suspects(report, baseline)}
-    assert got == {(7, "3", "copied from the row above", "tie"),
-                   (6, "3", "copied from the row below", "tie"),
-                   (4, "1", "extra digit", "tie")}
+    (s,) = new_suspects(report, baseline)
+    assert (s.cell.line, s.suggested, s.pattern) == (4, "1", "extra digit")
+
+
+def test_a_distinctive_copy_is_evidence(tmp_path, baseline):
+    # 芦淞 设施配套 80.85 typed as 荷塘's 87.18 below it: R101 is 6.33 too high, and the copy
+    # of a four-digit value singles the cell out (the range is what 芦淞's "51" and "51.0"
+    # leave open: read as printed they allow ±0.64)
+    report = check(damaged(tmp_path, ("a1_scores.csv", "39.22,80.85", "39.22,87.18")))
+    first = new_suspects(report, baseline)[0]
+    assert (first.cell.line, first.cell.column, first.suggested, first.pattern) == (
+        3, "facilities", "80.20…81.48", "copied from the row below")
 
 
 def test_counts_are_never_suggested_negative(tmp_path, baseline):
@@ -168,6 +176,7 @@ def test_counts_are_never_suggested_negative(tmp_path, baseline):
     got = new_suspects(report, baseline)
     assert ("a5_investment_attraction.csv", 10, "source_shenzhen") in {
         (s.cell.file, s.cell.line, s.cell.column) for s in got}
+    assert {s.confidence for s in got} == {"tie"}  # equally good: reported, not broken
     assert all(int(s.suggested) >= 0 for s in got)
     assert all(int(s.value) >= 4 for s in got)
 

@@ -170,10 +170,17 @@ def _explains(checked: list, ref, period: Period, explained: frozenset = frozens
     out = []
     for keys, interval in _options(hard, soft, lambda a, b: _printable(period, ref, a, b)):
         draft = _suspect(ref, interval, (), period, tie=False)
-        strong = (draft.pattern in TYPING or (draft.pattern or "").startswith("copied")) and \
+        strong = (draft.pattern in TYPING or _distinct_copy(draft)) and \
             _pinned(interval, draft.value, draft.suggested, copied=draft.pattern not in TYPING)
         out.append((keys, draft, strong, len(keys) == len(soft), interval))
     return out
+
+
+def _distinct_copy(draft: Suspect) -> bool:
+    """A copy from a neighbour is evidence only for a value unlikely to repeat by chance
+    (three significant digits or more: 87.18, not 35)."""
+    digits = draft.value.strip("-%").replace(".", "").lstrip("0")
+    return (draft.pattern or "").startswith("copied") and len(digits) >= 3
 
 
 def _pinned(interval, printed: str, suggested: str | None, copied: bool = False) -> bool:
@@ -187,9 +194,9 @@ def _pinned(interval, printed: str, suggested: str | None, copied: bool = False)
     50") pins nothing."""
     lo, hi = interval
     own, fix = numbers.parse(printed.rstrip("%")), numbers.parse((suggested or "").rstrip("%"))
-    if own is None or fix is None or abs(lo) >= INF or abs(hi) >= INF:
+    if own is None or abs(lo) >= INF or abs(hi) >= INF:
         return False
-    correction = abs(fix.scaled - own.scaled)
+    correction = abs((fix.scaled if fix else (lo + hi) / 2) - own.scaled)  # a range: centre
     if correction <= 0:
         return False
     near = 1 if copied else len(
