@@ -1,6 +1,7 @@
 """Time `zzqa check` end to end: synthetic periods of growing size, the real period, the floor.
 
     python benchmarks/run.py [--sizes 10,1000,10000,100000] [--runs 5] [--floor-runs 9] [--slow 60]
+                             [--damaged]
 
 Each measurement runs the command as a subprocess and reads its wall time and peak resident
 memory (os.wait4: the rusage of exactly that child); the table gives medians and the range
@@ -63,6 +64,23 @@ def repeat(cmd: list[str], runs: int, slow: float, ok=(0,)) -> dict:
     return summary(samples)
 
 
+def damage(folder: Path) -> None:
+    """Three keying errors, so that the damaged runs time zzqa's localisation too: a digit
+    typed twice in an amount of appendix 2, two digits of appendix 5's total row swapped, a
+    decimal point shifted in a count of appendix 6 (read as 10×)."""
+    for file, row, column, edit in (
+            ("a2_investment.csv", 5, "plan_support", lambda t: t[0] + t),
+            ("a5_investment_attraction.csv", 1, "total_done", lambda t: t[1] + t[0] + t[2:]),
+            ("a6_starts_completions.csv", 3, "start_actual", lambda t: t + "0")):
+        path = folder / file
+        lines = path.read_text(encoding="utf-8").split("\n")
+        values = lines[row].split(",")
+        k = lines[0].split(",").index(column)
+        values[k] = edit(values[k])
+        lines[row] = ",".join(values)
+        path.write_text("\n".join(lines), encoding="utf-8")
+
+
 def cells(folder: Path) -> int:
     """Data cells of the nine tables: rows × columns, header excluded."""
     total = 0
@@ -95,6 +113,8 @@ def main() -> None:
     ap.add_argument("--slow", type=float, default=60,
                     help="run a size once if its first run takes longer (s, default: %(default)s)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--damaged", action="store_true",
+                    help="also time each size with three cells damaged (localisation)")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     rev = revision()
@@ -112,6 +132,12 @@ def main() -> None:
             r = repeat(cmd, args.runs, args.slow)
             rows.append((f"synthetic, {n} units", n, cells(period), r))
             log(f"  {r['wall']:.2f} s, {r['rss']:.0f} MB ({r['runs']} runs)")
+            if args.damaged:
+                damage(period)
+                log(f"timing zzqa check on {n} units with three cells damaged ...")
+                r = repeat(cmd, args.runs, args.slow, ok=(1,))
+                rows.append((f"synthetic, {n} units, 3 cells damaged", None, cells(period), r))
+                log(f"  {r['wall']:.2f} s, {r['rss']:.0f} MB ({r['runs']} runs)")
 
     log("timing the real period and the floor (interleaved) ...")
     real_cmd = [*ZZQA, "check", str(REAL), "--checks", str(ROOT / "checks")]
