@@ -240,10 +240,14 @@ def a7(rng, parks) -> Sheet:
 def a8(rng, districts) -> tuple[Sheet, Sheet]:
     n = len(districts)
     collective, state = Sheet(districts), Sheet(districts)
+    # the total row must stay below 10**9 (zzqa reads larger numbers as not numbers: its
+    # arithmetic is exact only below that), so many units get smaller areas
+    top = (10**9 // 2) // n
     for s, count, area, rate in ((collective, (5, 31), (800, 4505), (0.6, 1.0)),
                                  (state, (1, 7), (3000, 50_000), (0.3, 1.5))):
         tasks = s.num("task_plan_count", between(rng, *count, n))
-        area_ = s.num("task_plan_area", between(rng, *area, n))
+        area_ = s.num("task_plan_area", between(rng, area[0], max(area[0], min(area[1], top)),
+                                                n))
         done = s.num("done_plan_count", between(rng, 0, tasks))
         done_area = s.num("done_plan_area", scale(rng, area_, *rate))
         s.pct("done_plan_area_pct", "done_plan_area", "task_plan_area")
