@@ -89,7 +89,11 @@ class Table:
 
     def cell(self, row: int, column: str) -> Cell:
         col = self.spec.column(column)
-        return Cell(self.file, int(self.lines[row]), column, str(self.key().iloc[row]),
+        keys = self.__dict__.get("_key_list")
+        if keys is None:  # plain lists: a finding on a long column sum names every row
+            keys = self.__dict__["_key_list"] = [str(k) for k in self.key().tolist()]
+            self.__dict__["_line_list"] = [int(n) for n in list(self.lines)]
+        return Cell(self.file, self.__dict__["_line_list"][row], column, keys[row],
                     col.title if col else column)
 
     def interval(self, row: int, column: str, reading: str) -> tuple[int, int] | None:

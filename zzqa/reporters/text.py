@@ -15,6 +15,7 @@ from ..model import Finding, Report
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 MAX_UNCOVERED = 30
+MAX_CELLS = 20  # cells listed under a finding besides its first
 
 
 def render(report: Report, width: int | None = 80, color: bool = False) -> str:
@@ -117,7 +118,11 @@ def _findings(console: Console, r: Report) -> None:
             console.print(head)
             console.print(Padding(Text(f.message), (0, 0, 0, 4), expand=False))
             notes = [f"needed by {check}" for check in f.checks]
-            notes += [f"· {c.file}:{c.line}:{c.column}  {c.unit} › {c.label}" for c in f.cells[1:]]
+            notes += [f"· {c.file}:{c.line}:{c.column}  {c.unit} › {c.label}"
+                      for c in f.cells[1:MAX_CELLS + 1]]
+            if len(f.cells) > MAX_CELLS + 1:  # a column sum of a long table
+                notes.append(f"· … and {len(f.cells) - MAX_CELLS - 1:,} more cells "
+                             "(--format json lists every one)")
             for note in notes:
                 console.print(Padding(Text(note, style="dim"), (0, 0, 0, 4), expand=False))
 
