@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zzqa import catalog, engine, form, locate, period
+from zzqa.reporters.text import render
 
 from conftest import CHECKS, REAL, ROOT
 
@@ -189,11 +190,31 @@ def test_ties_are_reported_not_broken(tmp_path, baseline):
     assert s.cell.column == "new_pct" and s.confidence == "medium"
 
 
+def load_benchmark(name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_three_errors_in_a_long_synthetic_period(tmp_path):
+    # benchmarks/run.py --damaged: an amount with a digit typed twice, a total row with two
+    # digits swapped, a count read 10x — in 300 units, where a column sum reads 301 cells
+    checks = load_benchmark("synthetic").make_period(tmp_path / "period", 300, seed=5)
+    load_benchmark("run").damage(tmp_path / "period")
+    f = form.load(checks)
+    report = engine.run(period.load(tmp_path / "period", f), f, catalog.load(checks, f))
+    got = {(s.cell.file, s.cell.line, s.cell.column, s.pattern) for s in report.suspects}
+    assert got == {("a2_investment.csv", 6, "plan_support", "extra digit"),
+                   ("a5_investment_attraction.csv", 2, "total_done", "transposed digits"),
+                   ("a6_starts_completions.csv", 4, "start_actual", "extra digit")}
+    assert report.unexplained == 0 and all(s.confidence == "high" for s in report.suspects)
+    text = render(report)
+    assert "more cells (--format json lists every one)" in text  # the sums' 301 cells
+
+
 def test_a_clean_synthetic_period_has_no_suspects(tmp_path):
-    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "benchmarks/synthetic.py")
-    synthetic = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synthetic)
-    checks = synthetic.make_period(tmp_path / "period", 12, seed=3)
+    checks = load_benchmark("synthetic").make_period(tmp_path / "period", 12, seed=3)
     f = form.load(checks)
     report = engine.run(period.load(tmp_path / "period", f), f, catalog.load(checks, f))
     assert report.suspects == [] and report.unexplained == 0
