@@ -4,7 +4,11 @@ with the value it should hold and the typing error it looks like."""
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given
@@ -240,3 +244,48 @@ def test_options_are_the_largest_sets_one_value_fixes(hard, soft):
     for keys, (a, b) in got:  # the interval is the common part, inside hard
         assert hard[0] <= a <= b <= hard[1]
         assert all(soft[k][0] <= a and b <= soft[k][1] for k in keys)
+
+
+@pytest.mark.parametrize("edit, where, suggested", [
+    # a rank below 1 is no rank any score allows (it used to index a list from the end)
+    (("a1_scores.csv", "855.11,2,", "855.11,-20,"), ("a1_scores.csv", 2, "rank"), "2"),
+    (("a1_scores.csv", "855.11,2,", "855.11,0,"), ("a1_scores.csv", 2, "rank"), "2"),
+])
+def test_impossible_ranks(tmp_path, baseline, edit, where, suggested):
+    report = check(damaged(tmp_path, edit))
+    (s,) = new_suspects(report, baseline)
+    assert ((s.cell.file, s.cell.line, s.cell.column), s.suggested) == (where, suggested)
+
+
+def test_a_systematic_bound_still_bounds(tmp_path, baseline):
+    # 荷塘 招商引资 83.46 typed 0: R101 is 83.46 short.  B101 fails systematically on 重大
+    # 产品创新 (9 of 10 above "(50分)"), which relaxes its cap to the 51 the column prints —
+    # it does not lift it: no 51 -> 134 among the suspects, and no score below 0
+    report = check(damaged(tmp_path, ("a1_scores.csv", "165.20,83.46", "165.20,0")))
+    got = new_suspects(report, baseline)
+    assert ("investment_attraction", "82.83…84.09") in {(s.cell.column, s.suggested)
+                                                        for s in got}
+    assert "product_innovation" not in {s.cell.column for s in got}
+
+
+def test_a_score_keeps_the_ranks_it_does_not_name(tmp_path, baseline):
+    # 天元 rank 2 typed 6 and its 加分项 left blank (R101 cannot be evaluated): moving 天元's
+    # 总得分 to rank 6 would break the ranks of four units that hold — only the rank is named
+    folder = damaged(tmp_path, ("a1_scores.csv", "855.11,2,", "855.11,6,"),
+                     ("a1_scores.csv", "75.30,/,35,-1", "75.30,/,,-1"))
+    got = [(s.cell.column, s.suggested) for s in new_suspects(check(folder), baseline)]
+    assert got == [("rank", "2")]
+
+
+def test_suspects_do_not_depend_on_string_hashing(tmp_path):
+    # two swaps: the suspects and their order are the same whatever PYTHONHASHSEED is
+    folder = damaged(tmp_path, ("a6_starts_completions.csv", "31,21,36,26", "31,21,30,26"),
+                     ("a6_starts_completions.csv", "27,15,30,21", "27,15,36,21"),
+                     ("a6_starts_completions.csv", "2,0,9,6,11", "2,0,4,6,11"),
+                     ("a6_starts_completions.csv", "10,3,4,2,12", "10,3,9,2,12"))
+    runs = [subprocess.run([sys.executable, "-m", "zzqa", "check", str(folder), "--checks",
+                            str(CHECKS), "--format", "json"], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+            for seed in ("1", "2", "3")]
+    suspects = [json.loads(r)["suspects"] for r in runs]
+    assert suspects[0] and suspects[0] == suspects[1] == suspects[2]

@@ -23,9 +23,9 @@ from fractions import Fraction
 import numpy as np
 
 from . import numbers
-from .checks import FAIL, NOT_PRINTED, UNEVALUABLE, Evaluated
+from .checks import FAIL, NOT_PRINTED, PASS, UNEVALUABLE, Evaluated
 from .model import LOOSE, Suspect, Systematic
-from .period import Period
+from .period import NUMBER, Period
 
 INF = Fraction(10**30)
 LONG = 200  # a failed check reading more cells than this does not make each a candidate
@@ -106,9 +106,12 @@ def _decimals(table, ref) -> int:
 
 def _domain(period: Period, ref) -> Fraction:
     """The least value the column's kind allows: counts, amounts and percentages are never
-    negative, ranks start at 1 (zzqa/schema.py FORMATS); scores may be negative."""
-    kind = period.tables[ref[0]].spec.column(ref[2]).kind
-    return {"count": 0, "amount": 0, "percent": 0, "rank": numbers.UNIT}.get(kind, -INF)
+    negative, ranks start at 1 (zzqa/schema.py FORMATS), a score out of the points its
+    header prints is at least 0; other scores (加分项, 扣分项) may be anything."""
+    col = period.tables[ref[0]].spec.column(ref[2])
+    if col.kind == "score" and col.max_points is not None:
+        return Fraction(0)  # a share of the points its header prints
+    return {"count": 0, "amount": 0, "percent": 0, "rank": numbers.UNIT}.get(col.kind, -INF)
 
 
 def _need(checked: list, ref, period: Period, override: dict | None = None,
@@ -160,7 +163,7 @@ def name(rule_id: str, ev: Evaluated, i: int) -> str:
 
 
 def _explains(checked: list, ref, period: Period, explained: frozenset = frozenset(),
-              reading: list | None = None) -> list[tuple]:
+              reading: list | None = None, coupled: list = ()) -> list[tuple]:
     """The cell's options: each set of failed checks one value of it makes hold (keeping
     every passing check), as a draft suspect, whether a typing error of the printed text
     pins the value, whether the option leaves none of the cell's failed checks failing (an
@@ -169,6 +172,8 @@ def _explains(checked: list, ref, period: Period, explained: frozenset = frozens
     hard, soft = _need(checked, ref, period, explained=explained, reading=reading)
     out = []
     for keys, interval in _options(hard, soft, lambda a, b: _printable(period, ref, a, b)):
+        if not _keeps_coupled(coupled, ref, interval, period):
+            continue
         draft = _suspect(ref, interval, (), period, tie=False)
         strong = (draft.pattern in TYPING or _distinct_copy(draft)) and \
             _pinned(interval, draft.value, draft.suggested, copied=draft.pattern not in TYPING)
@@ -181,6 +186,19 @@ def _distinct_copy(draft: Suspect) -> bool:
     (three significant digits or more: 87.18, not 35)."""
     digits = draft.value.strip("-%").replace(".", "").lstrip("0")
     return (draft.pattern or "").startswith("copied") and len(digits) >= 3
+
+
+def _keeps_coupled(coupled: list, ref, interval, period: Period) -> bool:
+    """A score's new value must not break the ranks of the other units that now hold (their
+    checks name only their own score, yet depend on this one)."""
+    mid = (interval[0] + interval[1]) / 2 if max(map(abs, interval)) < INF else None
+    for ev in coupled:
+        if mid is None or not any(t.name == ref[0] and col == ref[2] for t, col, _ in ev.reads):
+            continue
+        reader = _loose(period, {ref: (mid, mid)})
+        if any(not ev.holds(int(j), reader) for j in np.flatnonzero(ev.status == PASS)):
+            return False
+    return True
 
 
 def _pinned(interval, printed: str, suggested: str | None, copied: bool = False) -> bool:
@@ -262,13 +280,34 @@ def _folded(group: dict, left: set, where: dict, period: Period) -> frozenset:
     """Failed coupled checks (ranks) that hold once the one suspect of `group` takes its
     value: a wrong score fails the ranks of every unit it passes, and those are its doing."""
     ((ref, (*_, interval)),) = group.items()
-    reader = _loose(period, {ref: interval})
+    if max(map(abs, interval)) >= INF:
+        return frozenset()
+    mid = (interval[0] + interval[1]) / 2  # one value: every folded rank must hold with it
+    reader = _loose(period, {ref: (mid, mid)})
     out = set()
     for key in left:
         ev, i = where[key]
         if ev.holds is not None and len(ev) <= LONG and ev.holds(i, reader):
             out.add(key)
     return frozenset(out)
+
+
+def _relaxed(ev: Evaluated, period: Period) -> Evaluated:
+    """A systematic check on one column as a bound on a cell: every check holds, and each
+    allows at least the range of the values the column prints."""
+    table, column, rows = ev.reads[0]
+    a = table.arrays(column)
+    rows = np.asarray(rows)
+    printed = a.val[rows][a.state[rows] == NUMBER]
+    span = (Fraction(int(printed.min())), Fraction(int(printed.max()))) if len(printed) else None
+
+    def solve(i, ref, interval_of):
+        need = ev.solve(i, ref, interval_of)
+        if need is None or span is None:
+            return need
+        return min(need[0], span[0]), max(need[1], span[1])
+    return dataclasses.replace(ev, status=np.where(ev.status == FAIL, PASS, ev.status).astype(
+        np.int8), solve=solve)
 
 
 def _weights(checked: list) -> dict:
@@ -294,21 +333,31 @@ def suspects(checked: list[tuple[str, Evaluated]], period: Period) -> tuple[list
     if not failing:
         return [], 0
     weight = _weights(checked)
-    # a systematic rule's checks, passing or not, say nothing about a cell: left out
-    checked = [(r, ev) for r, ev in checked if not any(
-        weight[k] == 0 for k in failing if k[1] == id(ev))]
+    # a systematic rule's checks, passing or not, say little about a cell: a bound on one
+    # column is relaxed to take in every value the column prints (the 65s under "(60分)"
+    # make the real cap at least 65), any other such rule is left out
+    systematic_ids = {k[1] for k in failing if weight[k] == 0}
+    checked = [(r, _relaxed(ev, period) if id(ev) in systematic_ids else ev)
+               for r, ev in checked
+               if id(ev) not in systematic_ids or len({(t.name, c) for t, c, _ in ev.reads}) == 1]
     explained: set = set()
     # a cell of a long sum is a candidate only if another failed check reads it too: one
     # of thousands of rows, each able to absorb the difference, names no cell
+    # (so is a cell of a failed rank among more than 200: one wrong score moves thousands)
     times = Counter(ref for refs in failing.values() for ref in set(refs))
-    pool = {ref for refs in failing.values() for ref in refs
-            if len(refs) <= LONG or times[ref] > 1}
+    pool = set()
+    for key, refs in failing.items():
+        ev = where[key][0]
+        long = len(refs) > LONG or (ev.coupled and len(ev) > LONG)
+        pool |= {ref for ref in refs if not long or times[ref] > 1}
+    coupled = [ev for _, ev in checked if ev.coupled and ev.holds and len(ev) <= LONG]
     reads = index(checked, pool)
     candidates = {}
     for refs in failing.values():
         for ref in refs:
             if ref in pool and ref not in candidates:
-                candidates[ref] = _explains(checked, ref, period, reading=reads.get(ref, []))
+                candidates[ref] = _explains(checked, ref, period, reading=reads.get(ref, []),
+                                            coupled=coupled)
     left, out = set(failing), []
     while left:
         scored = defaultdict(dict)
@@ -353,11 +402,11 @@ def suspects(checked: list[tuple[str, Evaluated]], period: Period) -> tuple[list
         touched = {r for k in best for r in failing[k] if r in pool and r not in group}
         for ref in touched:
             candidates[ref] = _explains(checked, ref, period, frozenset(explained),
-                                        reads.get(ref, []))
+                                        reads.get(ref, []), coupled)
     if left:
-        refs = list(dict.fromkeys(r for k in left for r in failing[k] if r in pool))
+        refs = sorted({r for k in left for r in failing[k] if r in pool})
         swaps = [(a, b, set(f) & left) for a, b, f in _swaps(checked, refs, period)]
-        for a, b, covered in sorted(swaps, key=lambda s: -len(s[2])):
+        for a, b, covered in sorted(swaps, key=lambda s: (-len(s[2]), s[0], s[1])):
             if covered and covered <= left:
                 explains = sorted(names[k] for k in covered)
                 for x, y in ((a, b), (b, a)):
@@ -445,6 +494,8 @@ def _variants(printed: str) -> list[tuple[int, str | None]]:
     for variant in texts:
         variant = variant.rstrip(".")  # 50.5 without its last digit reads "50"
         variant = "0" + variant if variant.startswith(".") else variant
+        if variant.lstrip("-")[:1] == "0" and variant.lstrip("-")[1:2].isdigit():
+            continue  # "02" is not how anyone writes 2
         p = numbers.parse(variant)
         if p and p.scaled != own.scaled:
             out.append((p.scaled, variant))

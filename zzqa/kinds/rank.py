@@ -79,6 +79,8 @@ def evaluate(rule, period) -> list:
         lows = sorted((a for a, _ in signed), reverse=True)
         highs = sorted((b for _, b in signed), reverse=True)
         r, unknown = int(rank[i]), int((~scored).sum()) - (0 if scored[i] else 1)
+        if r < 1:
+            return None  # no score puts a unit at rank 0 or below
         # 1 + #(lows above s) <= r  and  r <= 1 + #(highs at or above s) + unknown
         lo = Fraction(lows[r - 1]) if r - 1 < len(lows) else -UNBOUNDED
         need = r - 1 - unknown
