@@ -261,18 +261,24 @@ def systematic(checked: list) -> list[Systematic]:
     cell, and are not pinned on one."""
     out = []
     for rule_id, ev in checked:
-        fails = int((ev.status == FAIL).sum())
-        live = int(((ev.status != UNEVALUABLE) & (ev.status != NOT_PRINTED)).sum())
-        if _is_systematic(ev, fails, live):
+        if _is_systematic(ev):
+            fails, live = _counts(ev)
             columns = {(t.name, col) for t, col, _ in ev.reads}
             what = " ".join(next(iter(columns))) if len(columns) == 1 else ev.reads[0][0].name
             out.append(Systematic(rule_id, what, fails, live))
     return out
 
 
-def _is_systematic(ev: Evaluated, fails: int, live: int) -> bool:
+def _counts(ev: Evaluated) -> tuple[int, int]:
+    """Failed checks and checks that could be evaluated."""
+    live = (ev.status != UNEVALUABLE) & (ev.status != NOT_PRINTED)
+    return int((ev.status == FAIL).sum()), int(live.sum())
+
+
+def _is_systematic(ev: Evaluated) -> bool:
     """Three failures or more, and at least a third of the checks.  Not for coupled checks
     (ranks): one wrong score moves every rank between its true and printed place."""
+    fails, live = _counts(ev)
     return not ev.coupled and fails >= 3 and 3 * fails >= live
 
 
@@ -314,10 +320,8 @@ def _weights(checked: list) -> dict:
     """1 for each failed check, 0 for one of a systematic failure."""
     out = {}
     for rule_id, ev in checked:
-        fails = np.flatnonzero(ev.status == FAIL)
-        live = int(((ev.status != UNEVALUABLE) & (ev.status != NOT_PRINTED)).sum())
-        weight = 0 if _is_systematic(ev, len(fails), live) else 1
-        out.update({(rule_id, id(ev), int(i)): weight for i in fails})
+        weight = 0 if _is_systematic(ev) else 1
+        out.update({(rule_id, id(ev), int(i)): weight for i in np.flatnonzero(ev.status == FAIL)})
     return out
 
 
