@@ -14,6 +14,7 @@ from .model import InputError
 
 NUMERIC_KINDS = ("count", "amount", "percent", "score", "rank")
 EXACT_KINDS = ("count", "rank")  # integers: no rounding interval
+MINIMUM = {"count": 0, "amount": 0, "percent": 0, "rank": 1}  # least value a kind allows
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,14 @@ class Column:
         """Printed values are exact (no rounding interval): counts, ranks, and any numeric
         column the form declares as `type: integer` (e.g. scores awarded in whole points)."""
         return self.kind in EXACT_KINDS or (self.numeric and self.integer)
+
+    @property
+    def minimum(self) -> float | None:
+        """The least value the column allows: its kind's (MINIMUM), or 0 for a score out of
+        the points its header prints; None for other scores (加分项, 扣分项)."""
+        if self.kind == "score" and self.max_points is not None:
+            return 0
+        return MINIMUM.get(self.kind)
 
     @property
     def format(self) -> str:

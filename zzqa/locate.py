@@ -105,13 +105,11 @@ def _decimals(table, ref) -> int:
 
 
 def _domain(period: Period, ref) -> Fraction:
-    """The least value the column's kind allows: counts, amounts and percentages are never
-    negative, ranks start at 1 (zzqa/schema.py FORMATS), a score out of the points its
-    header prints is at least 0; other scores (加分项, 扣分项) may be anything."""
-    col = period.tables[ref[0]].spec.column(ref[2])
-    if col.kind == "score" and col.max_points is not None:
-        return Fraction(0)  # a share of the points its header prints
-    return {"count": 0, "amount": 0, "percent": 0, "rank": numbers.UNIT}.get(col.kind, -INF)
+    """The least value the cell's column allows (form.Column.minimum: counts, amounts and
+    percentages are never negative, ranks start at 1, a score out of the points its header
+    prints is at least 0)."""
+    least = period.tables[ref[0]].spec.column(ref[2]).minimum
+    return -INF if least is None else Fraction(least * numbers.UNIT)
 
 
 def _need(checked: list, ref, period: Period, override: dict | None = None,

@@ -14,6 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import numbers
+from .form import MINIMUM
 from .numbers import BLANK, INVALID, ZERO_MARKER
 from .period import Table
 
@@ -22,10 +23,12 @@ from .period import Table
 # number as -inf, so that every format rule is one vectorised comparison.
 NOT_A_NUMBER = float("-inf")
 FORMATS = {
-    "count": (lambda s: s.isna() | ((s >= 0) & (s == s.round())), "a whole number of at least 0"),
-    "rank": (lambda s: s.isna() | ((s >= 1) & (s == s.round())), "a whole number of at least 1"),
-    "amount": (lambda s: s.isna() | (s >= 0), "a number of at least 0"),
-    "percent": (lambda s: s.isna() | (s >= 0), "a percentage of at least 0"),
+    "count": (lambda s: s.isna() | ((s >= MINIMUM["count"]) & (s == s.round())),
+              "a whole number of at least 0"),
+    "rank": (lambda s: s.isna() | ((s >= MINIMUM["rank"]) & (s == s.round())),
+             "a whole number of at least 1"),
+    "amount": (lambda s: s.isna() | (s >= MINIMUM["amount"]), "a number of at least 0"),
+    "percent": (lambda s: s.isna() | (s >= MINIMUM["percent"]), "a percentage of at least 0"),
     "score": (lambda s: s.isna() | (s > NOT_A_NUMBER), "a number of points"),
     "points": (lambda s: s.isna() | ((s > NOT_A_NUMBER) & (s == s.round())),
                "a whole number of points"),
