@@ -2,7 +2,8 @@
 
     python benchmarks/synthetic.py OUT N [--seed S]
 
-writes OUT/ (period.yaml and the nine CSV files, columns as in checks/tables.yaml) and a
+writes OUT/ (period.yaml, a bulletin.md without figures and the nine CSV files, columns as in
+checks/tables.yaml) and a
 checks folder next to it, OUT/../checks/ (a copy of checks/ whose registry, units.csv, names the N
 districts 单位00001.. and N parks 园区00001.. instead), so `zzqa check OUT` finds it.
 
@@ -338,6 +339,9 @@ def make_period(folder: Path, n_units: int, seed: int = 0) -> Path:
         f"period: 2099-01\ncovers: 2099-01/2099-01\n"
         f"bulletin: synthetic period, {n_units} units, seed {seed} (benchmarks/synthetic.py)\n",
         encoding="utf-8")
+    # prose without figures: its claim templates match nothing (infos), none is contradicted
+    (folder / "bulletin.md").write_text("合成期：本期简报只有附件表格，正文不引用数字。\n",
+                                        encoding="utf-8")
     checks = folder.parent / "checks"
     write_checks(checks, districts, parks)
     return checks

@@ -84,8 +84,31 @@ def test_bad_rules_are_catalog_errors(tmp_path, rule, message):
     assert result.exit_code == 2 and message in result.output and "zz.yaml:2" in result.output
 
 
-def test_an_unknown_template_field_prints_as_itself(make):
-    rules = ("rules:\n  - {id: S001, kind: sum_total, title: t, severity: error, why: w, "
-             "table: t, message: '{label} {nope}'}\n")
-    report = make({"t": ({"x": "count"}, "unit,x\n合计,7\n甲区,1\n")}, rules)
-    assert [f.message for f in report.findings] == ["x {nope}"]
+@pytest.mark.parametrize("message, problem", [
+    ("{label} {nope}", "{nope} is not a field of this kind"),
+    ("{0}", "a positional field is not a field"),
+    ("{}", "a positional field is not a field"),
+    ("{label.real}", "is not a field of this kind"),
+    ("{miss:.2f}", "Unknown format code"),
+    ("{label!z}", "Unknown conversion"),
+])
+def test_a_bad_message_template_is_a_catalog_error_with_its_line(tmp_path, message, problem):
+    checks = tmp_path / "checks"
+    shutil.copytree(CHECKS, checks)
+    rule = (f"{{id: S991, kind: sum_total, title: t, severity: error, why: w, table: a2, "
+            f"message: '{message}'}}")
+    (checks / "rules" / "zz.yaml").write_text(f"rules:\n  - {rule}\n", encoding="utf-8")
+    result = run("check", REAL, "--checks", checks)
+    assert result.exit_code == 2 and problem in result.output and "zz.yaml:2" in result.output
+    assert "internal error" not in result.output
+
+
+def test_a_template_with_the_fields_of_its_kind_renders(make):
+    # the schema kind gives every problem a label (the row's unit): no KeyError, no {label}
+    rules = ("rules:\n  - {id: T105, kind: schema, problem: unit-unknown, title: t, "
+             "severity: error, why: w, message: 'unit {value} in {label}'}\n"
+             "  - {id: S001, kind: sum_total, title: t, severity: error, why: w, table: t, "
+             "message: '{label}: {actual} vs {expected}'}\n")
+    report = make({"t": ({"x": "count"}, "unit,x\n合计,7\n甲区,1\n丁区,0\n")}, rules)
+    messages = sorted(f.message for f in report.findings if f.rule in ("S001", "T105"))
+    assert messages == ["unit 丁区 in 丁区", "x: 7 vs Σ x = 1"]

@@ -8,6 +8,7 @@ columns the table descriptions do not have are InputErrors naming file and line 
 from __future__ import annotations
 
 import functools
+import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,8 @@ from .form import Form
 from .kinds import REGISTRY
 from .model import InputError
 
-COMMON = {"id", "aliases", "kind", "title", "severity", "why", "message"}
+PERIOD = re.compile(r"\d{4}-\d{2}")
+COMMON = {"id", "aliases", "kind", "title", "severity", "why", "message", "from", "until"}
 
 
 @dataclass(frozen=True)
@@ -34,10 +36,26 @@ class Rule:
     line: int
     message: str | None = None
     aliases: tuple[str, ...] = ()
+    since: str | None = None  # the first period the rule applies to (YYYY-MM), None: always
+    until: str | None = None  # the last one
 
     @property
     def module(self):
         return REGISTRY[self.kind]
+
+    def applies(self, period: str) -> bool:
+        """Whether the rule applies to a period (named YYYY-MM; other names: every rule)."""
+        if not PERIOD.fullmatch(str(period)):
+            return True
+        return (self.since is None or self.since <= period) and (
+            self.until is None or period <= self.until)
+
+    def template(self, variant: str | None = None) -> str:
+        """The rule's own message, else its kind's (for the variant, if the kind has several)."""
+        if self.message is not None:
+            return self.message
+        message = self.module.MESSAGE
+        return message.get(variant, message[None]) if isinstance(message, dict) else message
 
 
 @dataclass
@@ -92,8 +110,16 @@ def _rule(entry: dict, path: Path, line: int, src, i: int) -> Rule:
         e = errors[0]
         raise InputError(path, f"rule {entry['id']} ({kind}): {e.message}",
                          src.line("rules", i, *e.absolute_path))
+    if not entry["id"].startswith(REGISTRY[kind].PREFIX):
+        raise InputError(path, f"rule {entry['id']}: ids of kind {kind} start with "
+                         f"{REGISTRY[kind].PREFIX}", src.line("rules", i, "id"))
+    since, until = (None if entry.get(k) is None else str(entry[k]) for k in ("from", "until"))
+    if since and until and since > until:
+        raise InputError(path, f"rule {entry['id']}: from {since} is after until {until}",
+                         src.line("rules", i, "from"))
     return Rule(entry["id"], kind, entry["title"], entry["severity"], entry["why"].strip(), params,
-                path.name, line, entry.get("message"), tuple(entry.get("aliases", ())))
+                path.name, line, entry.get("message"), tuple(entry.get("aliases", ())), since,
+                until)
 
 
 @functools.cache
@@ -103,14 +129,36 @@ def _options_validator(kind: str) -> jsonschema.Draft202012Validator:
 
 
 def _check_message(rule: Rule, path: Path, src, i: int) -> None:
-    """A message template must parse; unknown fields print as {name}, never crash."""
+    """A rule's own message template uses only the fields its kind provides."""
     if rule.message is None:
         return
+    problem = template_problem(rule.message, rule.module.FIELDS)
+    if problem:
+        raise InputError(path, f"rule {rule.id}: message template: {problem}",
+                         src.line("rules", i, "message"))
+
+
+def template_problem(template: str, fields: tuple[str, ...]) -> str | None:
+    """What is wrong with a message template, None if nothing: every field must be one the
+    kind provides, by name (no positional {0}, no {a.b} or {a[0]}), and the template must
+    render with string values."""
     try:
-        list(string.Formatter().parse(rule.message))
+        parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
-        raise InputError(path, f"rule {rule.id}: message template: {exc}",
-                         src.line("rules", i, "message")) from None
+        return str(exc)
+    for _, name, spec, _ in parsed:
+        if name is None:
+            continue
+        if name not in fields:
+            what = "a positional field" if name == "" or name.isdigit() else f"{{{name}}}"
+            return f"{what} is not a field of this kind (fields: {', '.join(fields)})"
+        if spec and "{" in spec:
+            return f"a nested field in {{{name}:{spec}}}"
+    try:
+        string.Formatter().vformat(template, (), dict.fromkeys(fields, "0"))
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        return str(exc)
+    return None
 
 
 def _check_columns(rule: Rule, form: Form, path: Path, src, i: int) -> None:

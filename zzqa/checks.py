@@ -1,20 +1,22 @@
-"""Vectors of checks and the interval arithmetic that decides them.
+"""Checks: what a rule expands to, decided, and able to explain each of its decisions.
 
-A rule expands to N checks.  A kind computes, for each check and for both readings, whether
-it holds, then hands the engine an `Evaluated`: statuses plus the callables that explain a
-single check (cells, expected, actual, the value a cell would need).  Details are built only
-for the checks that do not pass, so passing a million checks costs array arithmetic only.
+A rule expands to N checks (one per row, unit, column or prose number).  A kind decides
+them all at once and hands the engine one `Checks`: a status per check plus the methods
+that explain a single check on demand (its cells, the numbers behind a finding, the value a
+cell would need).  Details are built only for the checks that do not pass, so passing a
+million checks costs array arithmetic only.
 
 Readings (docs/rounding.md): STRICT reads every cell at least at its column's usual decimals;
 LOOSE reads each cell at the decimals it shows.  A check holds, holds only within rounding
 (fails strict, holds loose), fails (fails both), or cannot be evaluated (an operand is blank
 or unreadable).  A check none of whose cells is printed at all (every operand blank) is not a
-check: NOT_PRINTED, left out of every count.
+check: NOT_PRINTED, left out of every count.  A check that cannot be evaluated for a reason
+said elsewhere (a prose figure its rule declares unverifiable, every prose check when the
+prose is missing) is EXCUSED: counted as not evaluable, with no finding of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -22,53 +24,162 @@ import numpy as np
 
 from . import numbers
 from .model import LOOSE, STRICT, Value
-from .period import BLANK, Table
+from .numbers import BLANK
 
-PASS, ROUNDING, FAIL, UNEVALUABLE, NOT_PRINTED = 0, 1, 2, 3, 4
+PASS, ROUNDING, FAIL, UNEVALUABLE, NOT_PRINTED, EXCUSED = 0, 1, 2, 3, 4, 5
+STATUSES = 6
 
 CellRef = tuple[str, int, str]  # (table id, row position, column id)
 UNBOUNDED = Fraction(10**30)  # an interval end that no check constrains
 Interval = tuple[Fraction, Fraction]
 
 
-@dataclass
-class Evaluated:
-    """N checks of one rule, decided; callables explain check i on demand."""
+@dataclass(frozen=True)
+class Read:
+    """What checks read, for coverage and blame: one column of one table, and its rows —
+    one row per check (an array, -1 where the check has no row there) or, for sums, an
+    array of rows per check (a list)."""
+
+    table: object  # period.Table
+    column: str
+    rows: object
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """What a check that does not pass has to say: the fields of its message template and
+    the numbers behind it.  `variant` picks one of a kind's templates (MESSAGE as a dict)."""
+
+    fields: dict
+    expected: Value | None = None
+    actual: Value | None = None
+    miss: float | None = None
+    reading: str | None = None
+    suggestion: str | None = None
+    checks: tuple[str, ...] = ()  # the checks that need the cell (precision)
+    variant: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Reader:
+    """How a check reads the cells it is solved against: the printed value's interval —
+    every cell loosely (`loose` None), or the cells in `loose` loosely and all others
+    strictly — except the cells `override` gives another interval (scaled ints)."""
+
+    period: object  # period.Period
+    loose: frozenset | None = None
+    override: dict = field(default_factory=dict)
+
+    def __call__(self, ref: CellRef):
+        if ref in self.override:
+            return self.override[ref]
+        reading = LOOSE if self.loose is None or ref in self.loose else STRICT
+        return self.period.tables[ref[0]].interval(ref[1], ref[2], reading)
+
+    @property
+    def printed(self) -> Reader:
+        """The same reading without the overrides."""
+        return Reader(self.period, self.loose) if self.override else self
+
+
+class Checks:
+    """N checks of one rule, decided.  Kinds subclass it; the defaults suit checks that
+    cannot be solved for a cell (prose, schema)."""
 
     status: np.ndarray
-    label: Callable[[int], str]
-    cells: Callable[[int], list[CellRef]]
-    expected: Callable[[int, str], Value]
-    actual: Callable[[int, str], Value]
-    miss: Callable[[int, str], float]
-    # solve(i, cell, interval_of): the interval the cell must lie in for check i to hold,
-    # every other cell read as interval_of(cell) says (scaled ints, None for no value)
-    solve: Callable[[int, CellRef, Callable], Interval | None] = lambda i, c, f: None
-    reason: Callable[[int], str] = lambda i: "an operand is blank or not a number"
-    fields: Callable[[int], dict] = lambda i: {}
+    reads: list[Read] = []
     relation: str = "="
     # coupled checks read more than their cells say (a rank depends on every score): many
-    # failures can be one cell's doing, so they never count as systematic; holds(i,
-    # interval_of) re-decides check i with the cells read as interval_of says
+    # failures can be one cell's doing, so they never count as systematic
     coupled: bool = False
-    holds: Callable[[int, Callable], bool] | None = None
-    # what the checks read, for coverage: (table, column, rows) with rows one per check, or
-    # a list of row arrays per check for sums
-    reads: list[tuple[Table, str, object]] = field(default_factory=list)
+    # arithmetic checks that can be solved for a cell take part in blame (zzqa/locate.py)
+    blame: bool = False
 
     def __len__(self) -> int:
         return len(self.status)
 
+    def label(self, i: int) -> str:
+        raise NotImplementedError
 
-def unevaluable(label: str, reason: str) -> Evaluated:
+    def cells(self, i: int) -> list[CellRef]:
+        return []
+
+    def table_of(self, i: int) -> str:
+        """The table check i belongs to (its first cell's)."""
+        refs = self.cells(i)
+        return refs[0][0] if refs and isinstance(refs[0], tuple) else ""
+
+    def explain(self, i: int) -> Discrepancy:
+        """The fields and numbers of check i (one that fails or holds only within rounding)."""
+        raise NotImplementedError
+
+    def reason(self, i: int) -> str:
+        """Why check i could not be evaluated."""
+        return "an operand is blank or not a number"
+
+    def formula(self, i: int) -> str | None:
+        return None
+
+    def solve(self, i: int, ref: CellRef, reader: Reader) -> Interval | None:
+        """The interval the cell must lie in for check i to hold, every other cell read as
+        `reader` says; None when the check does not constrain the cell."""
+        return None
+
+    def holds(self, i: int, reader: Reader) -> bool | None:
+        """Check i re-decided with the cells read as `reader` says (coupled checks only)."""
+        return None
+
+
+class Listed(Checks):
+    """Checks decided one by one (schema problems, prose figures, precision warnings): N
+    that passed, then each added with its status, label, cells (CellRefs or model.Cells),
+    table, and a Discrepancy (FAIL) or the reason it could not be evaluated."""
+
+    def __init__(self, passed: int = 0, table: str = ""):
+        self._status = [PASS] * passed
+        self._default = table
+        self._label, self._cells, self._explain, self._reason, self._table = {}, {}, {}, {}, {}
+
+    @property
+    def status(self) -> np.ndarray:
+        return np.array(self._status, dtype=np.int8)
+
+    def add(self, status: int, label: str = "", cells=(), detail=None, table: str = "") -> None:
+        i = len(self._status)
+        self._status.append(status)
+        self._label[i], self._cells[i], self._table[i] = label, list(cells), table
+        if isinstance(detail, Discrepancy):
+            self._explain[i] = detail
+        elif detail is not None:
+            self._reason[i] = detail
+
+    def __len__(self) -> int:
+        return len(self._status)
+
+    def table_of(self, i):
+        return self._table.get(i) or self._default or super().table_of(i)
+
+    def label(self, i):
+        return self._label.get(i, "")
+
+    def cells(self, i):
+        return self._cells.get(i, [])
+
+    def explain(self, i):
+        return self._explain[i]
+
+    def reason(self, i):
+        return self._reason.get(i, "")
+
+
+def unevaluable(label: str, reason: str) -> Checks:
     """One check that cannot be evaluated at all (e.g. its column is missing)."""
-    return Evaluated(
-        status=np.array([UNEVALUABLE], dtype=np.int8), label=lambda i: label,
-        cells=lambda i: [], expected=lambda i, r: Value(""), actual=lambda i, r: Value(""),
-        miss=lambda i, r: None, reason=lambda i: reason)
+    checks = Listed()
+    checks.add(UNEVALUABLE, label, (), reason)
+    return checks
 
 
-def absent_columns(table: Table, columns) -> list[str]:
+def absent_columns(table, columns) -> list[str]:
     return [c for c in columns if not table.has(c)]
 
 
@@ -81,11 +192,18 @@ def decide(strict_ok: np.ndarray, loose_ok: np.ndarray, missing: np.ndarray,
     return status
 
 
+def bounds(table, column: str, rows: np.ndarray, reading: str):
+    """Scaled low and high ends of each row's cell under a reading, and the cells' states."""
+    a = table.arrays(column)
+    half = (a.half_strict if reading == STRICT else a.half_loose)[rows]
+    return a.val[rows] - half, a.val[rows] + half, a.state[rows]
+
+
 @dataclass
 class Operand:
     """One term of a linear expression over N checks: a cell per check, or a sum of cells."""
 
-    table: Table
+    table: object  # period.Table
     column: str
     rows: list[np.ndarray] | np.ndarray  # one row per check, or an array of rows per check
     coef: int = 1
@@ -95,6 +213,7 @@ class Operand:
     hi: dict[str, np.ndarray] = field(default_factory=dict)
     missing: np.ndarray | None = None
     blank: np.ndarray | None = None  # every cell of the operand is blank
+    _row_sets: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         a = self.table.arrays(self.column)
@@ -110,8 +229,10 @@ class Operand:
                 hi = np.where(absent, 0, a.val[rr] + half[rr])
             self.lo[reading], self.hi[reading] = lo, hi
         if self.aggregate:
-            self.missing = np.array([bool((a.state[r] >= BLANK).any()) for r in self.rows])
-            self.blank = np.array([bool((a.state[r] == BLANK).all()) for r in self.rows])
+            self.missing = np.array([bool((a.state[r] >= BLANK).any()) for r in self.rows],
+                                    dtype=bool)
+            self.blank = np.array([bool((a.state[r] == BLANK).all()) for r in self.rows],
+                                  dtype=bool)
         else:
             r = np.asarray(self.rows)
             self.missing = (r >= 0) & (a.state[np.where(r < 0, 0, r)] >= BLANK)
@@ -129,10 +250,9 @@ class Operand:
             return False
         if not self.aggregate:
             return int(self.rows[i]) == ref[1]
-        cache = self.__dict__.setdefault("_row_sets", {})
-        if i not in cache:
-            cache[i] = set(np.asarray(self.rows[i]).tolist())
-        return ref[1] in cache[i]
+        if i not in self._row_sets:
+            self._row_sets[i] = set(np.asarray(self.rows[i]).tolist())
+        return ref[1] in self._row_sets[i]
 
     def printed(self, i: int) -> str:
         if self.aggregate:
@@ -141,16 +261,20 @@ class Operand:
         text = self.table.text(r, self.column) if r >= 0 else "0"
         return text if abs(self.coef) == 1 else f"{abs(self.coef)}×{text}"
 
-    def contribution(self, i: int, interval_of: Callable, skip: CellRef | None = None):
-        """Interval of coef × this operand for check i, each cell read by `interval_of`."""
+    def contribution(self, i: int, reader, skip: CellRef | None = None) -> tuple[int, int]:
+        """Interval of coef × this operand for check i, each cell read by `reader`."""
         lo = hi = 0
         for ref in self.refs(i):
             if ref == skip:
                 continue
-            iv = interval_of(ref)
-            a, b = (0, 0) if iv is None else (self.coef * iv[0], self.coef * iv[1])
-            lo, hi = lo + min(a, b), hi + max(a, b)
+            lo, hi = _add(lo, hi, self.coef, reader(ref))
         return lo, hi
+
+
+def _add(lo, hi, coef: int, iv, sign: int = 1):
+    """lo, hi plus (or minus, sign -1) coef × the interval iv (None counts as 0)."""
+    a, b = (0, 0) if iv is None else (coef * iv[0], coef * iv[1])
+    return lo + sign * min(a, b), hi + sign * max(a, b)
 
 
 def _sum(values: np.ndarray) -> int:
@@ -167,34 +291,51 @@ def scaled_interval(lo, hi) -> tuple[float, float]:
     return numbers.to_float(int(lo)), numbers.to_float(int(hi))
 
 
-def linear(lhs: list[Operand], rhs: list[Operand], relation: str, n: int,
-           label: Callable[[int], str]) -> Evaluated:
-    """Decide Σ lhs (relation) Σ rhs for n checks; relation is '=', '<=' or '>='."""
-    terms = [(op, +op.coef) for op in lhs] + [(op, -op.coef) for op in rhs]
+class Linear(Checks):
+    """Σ lhs (relation) Σ rhs for n checks; relation is '=', '<=' or '>='."""
 
-    def bounds(reading: str, sel: list = terms):
+    blame = True
+
+    def __init__(self, lhs: list[Operand], rhs: list[Operand], relation: str, n: int,
+                 label, formula: str | None = None):
+        self.lhs, self.rhs, self.relation = lhs, rhs, relation
+        self._label, self._formula = label, formula
+        self.terms = [(op, +op.coef) for op in lhs] + [(op, -op.coef) for op in rhs]
+        self.range = {r: self._bounds(r, n) for r in (STRICT, LOOSE)}
+        missing = np.zeros(n, dtype=bool)
+        not_printed = np.ones(n, dtype=bool)
+        for op, _ in self.terms:
+            missing |= op.missing
+            not_printed &= op.blank
+        self.status = decide(self._ok(*self.range[STRICT]), self._ok(*self.range[LOOSE]),
+                             missing, not_printed)
+        self.reads = [Read(op.table, op.column, op.rows) for op, _ in self.terms]
+        self._totals: dict = {}  # (check, reading) -> each term's contribution, as printed
+
+    def _bounds(self, reading: str, n: int):
         lo = np.zeros(n, dtype=np.int64)
         hi = np.zeros(n, dtype=np.int64)
-        for op, c in sel:
+        for op, c in self.terms:
             a, b = c * op.lo[reading], c * op.hi[reading]
             lo += np.minimum(a, b)
             hi += np.maximum(a, b)
         return lo, hi
 
-    def ok(lo, hi):
-        if relation == "=":
+    def _ok(self, lo, hi):
+        if self.relation == "=":
             return (lo <= 0) & (hi >= 0)
-        return lo <= 0 if relation == "<=" else hi >= 0
+        return lo <= 0 if self.relation == "<=" else hi >= 0
 
-    e = {r: bounds(r) for r in (STRICT, LOOSE)}
-    missing = np.zeros(n, dtype=bool)
-    not_printed = np.ones(n, dtype=bool)
-    for op, _ in terms:
-        missing |= op.missing
-        not_printed &= op.blank
-    status = decide(ok(*e[STRICT]), ok(*e[LOOSE]), missing, not_printed)
+    def label(self, i):
+        return self._label(i)
 
-    def side(ops, i, reading):
+    def formula(self, i):
+        return self._formula
+
+    def cells(self, i):
+        return [ref for op, _ in self.terms for ref in op.refs(i)]
+
+    def _side(self, ops, i, reading) -> Value:
         lo = sum(min(op.coef * op.lo[reading][i], op.coef * op.hi[reading][i]) for op in ops)
         hi = sum(max(op.coef * op.lo[reading][i], op.coef * op.hi[reading][i]) for op in ops)
         text = ""
@@ -203,61 +344,47 @@ def linear(lhs: list[Operand], rhs: list[Operand], relation: str, n: int,
             text += (f" {sign} " if k else ("−" if op.coef < 0 else "")) + op.printed(i)
         return Value(text, *scaled_interval(lo, hi))
 
-    def miss(i, reading):
-        lo, hi = int(e[reading][0][i]), int(e[reading][1][i])
+    def miss(self, i: int, reading: str) -> float:
+        lo, hi = int(self.range[reading][0][i]), int(self.range[reading][1][i])
+        relation = self.relation
         gap = lo if lo > 0 and relation != ">=" else (-hi if hi < 0 and relation != "<=" else 0)
         return numbers.to_float(gap)
 
-    totals: dict = {}  # (check, shared reader) -> each term's contribution, all cells read
+    def explain(self, i):
+        expected, actual = self._side(self.rhs, i, LOOSE), self._side(self.lhs, i, LOOSE)
+        miss = self.miss(i, LOOSE)
+        fields = {"formula": self._formula or ""}
+        return Discrepancy(fields, expected, actual, miss, LOOSE)
 
-    def rest(i, ref, interval_of):
-        """Interval of Σ lhs − Σ rhs without the cell `ref`.  With a shared reader (one that
-        never changes, as locate's) or one that overrides a few cells of it, each term's full
-        contribution is summed once per check and the changed cells' shares corrected:
-        solving every cell of a sum is then linear."""
-        shared = interval_of if getattr(interval_of, "shared", False) else getattr(
-            interval_of, "base", None)
-        if shared is not None:
-            key = (i, shared)
-            if key not in totals:
-                totals[key] = [op.contribution(i, shared) for op, _ in terms]
-            # the cell itself counts 0; overridden cells count at their override
-            changes = {**getattr(interval_of, "override", {}), ref: None}
-            parts = []
-            for (op, _), (lo, hi) in zip(terms, totals[key], strict=True):
-                for cell, new in changes.items():
-                    if not op.reads(i, cell):
-                        continue
-                    for iv, sign in ((shared(cell), -1), (new, 1)):
-                        a, b = (0, 0) if iv is None else (op.coef * iv[0], op.coef * iv[1])
-                        lo, hi = lo + sign * min(a, b), hi + sign * max(a, b)
-                parts.append((lo, hi))
-        else:
-            parts = [op.contribution(i, interval_of, skip=ref) for op, _ in terms]
+    def _rest(self, i: int, ref: CellRef, reader: Reader) -> tuple[int, int]:
+        """Interval of Σ lhs − Σ rhs without the cell `ref`.  Each term's contribution as
+        the reader's printed values give it is summed once per check and the overridden
+        cells' shares corrected: solving every cell of a long sum is then linear."""
+        base = reader.printed
+        key = (i, base.loose)
+        if key not in self._totals:
+            self._totals[key] = [op.contribution(i, base) for op, _ in self.terms]
+        changes = {**reader.override, ref: None}  # the cell itself counts 0
         rest_lo = rest_hi = 0
-        for (op, c), (lo, hi) in zip(terms, parts, strict=True):
+        for (op, c), (lo, hi) in zip(self.terms, self._totals[key], strict=True):
+            for cell, new in changes.items():
+                if op.reads(i, cell):
+                    lo, hi = _add(lo, hi, op.coef, base(cell), -1)
+                    lo, hi = _add(lo, hi, op.coef, new)
             sign = 1 if c == op.coef else -1
             a, b = sign * lo, sign * hi
             rest_lo, rest_hi = rest_lo + min(a, b), rest_hi + max(a, b)
         return rest_lo, rest_hi
 
-    def solve(i, ref, interval_of):
-        owner = next((c for op, c in terms if op.reads(i, ref)), None)
+    def solve(self, i, ref, reader):
+        owner = next((c for op, c in self.terms if op.reads(i, ref)), None)
         if owner is None:
             return None
-        rest_lo, rest_hi = rest(i, ref, interval_of)
-        if relation == "=":
+        rest_lo, rest_hi = self._rest(i, ref, reader)
+        if self.relation == "=":
             x = sorted((Fraction(-rest_hi, owner), Fraction(-rest_lo, owner)))
             return x[0], x[1]
         # owner·x + rest ≤ 0 (or ≥ 0) for some rest in [rest_lo, rest_hi]: one-sided
-        bound = Fraction(-rest_lo if relation == "<=" else -rest_hi, owner)
-        upper = (relation == "<=") == (owner > 0)
+        bound = Fraction(-rest_lo if self.relation == "<=" else -rest_hi, owner)
+        upper = (self.relation == "<=") == (owner > 0)
         return (-UNBOUNDED, bound) if upper else (bound, UNBOUNDED)
-
-    return Evaluated(
-        status=status, label=label,
-        cells=lambda i: [ref for op, _ in terms for ref in op.refs(i)],
-        expected=lambda i, r: side(rhs, i, r), actual=lambda i, r: side(lhs, i, r),
-        miss=miss, solve=solve, relation=relation,
-        reads=[(op.table, op.column, op.rows) for op, _ in terms],
-    )

@@ -1,70 +1,87 @@
 """run(period, form, catalog) -> Report.  Pure: no printing, no exit codes.
 
-The engine stamps rule ids and severities (from the catalog) on what the kinds decide,
-turns failed checks into findings, turns checks that hold only within rounding into one
-warning per under-printed cell, and counts coverage.  An exception inside a kind becomes a
-result for that rule and never aborts the run.
+The engine runs the selected rules stage by stage (zzqa/kinds STAGES), each through its
+kind's one entry point `check(rule, context)`, and does the same to whatever comes back:
+it tallies every check, marks the cells the checks read (coverage), stamps a finding on
+each check that fails (the rule's id and severity, the message from the rule's template),
+an info on each that cannot be evaluated, and hands the checks that hold only within
+rounding to the later stages.  It never names a rule id or a kind.  A rule that raises is
+an error finding naming the rule and what it reads; the run goes on.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import string
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
-from . import claims, locate, numbers, precision, schema
+from . import locate, numbers, precision
 from .catalog import Catalog, Rule
-from .checks import FAIL, NOT_PRINTED, PASS, ROUNDING, UNEVALUABLE, Evaluated
+from .checks import FAIL, NOT_PRINTED, PASS, ROUNDING, STATUSES, UNEVALUABLE, Checks
+from .context import Context, Result
 from .form import Form
-from .model import LOOSE, Cell, Fields, Finding, Report, RuleTally, UncoveredCell, Value
-from .period import NUMBER, Period
-
-PRECISION_RULE = "D001"  # the catalog rule that stamps holds-only-within-rounding warnings
+from .kinds import STAGES
+from .model import Finding, Report, RuleTally, UncoveredCell, Value
+from .numbers import NUMBER
+from .period import Period
 
 
 def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=()) -> Report:
-    rules = catalog.select(select, ignore)
+    rules = [r for r in catalog.select(select, ignore) if r.applies(period.name)]
     report = Report(target=str(period.root), period=period.name, tables=sorted(period.tables),
                     checks_dir=_shown(form.source),
                     labels={t.name: f"附件{t.appendix} {t.title} ({t.path})"
                             for t in form.tables.values()})
-    _schema_findings(period, rules, report)
+    ctx = Context(period, form)
     covered = {name: {c: np.zeros(len(t.raw), bool) for c in t.columns}
                for name, t in period.tables.items()}
-    rounding: dict[tuple, list] = defaultdict(list)  # under-printed cell -> what needs it
-    checked: list[tuple[str, Evaluated]] = []
-    for rule in rules:
-        if not hasattr(rule.module, "evaluate"):  # schema and precision: stamped by the engine
-            continue
-        tally = RuleTally(rule.id, rule.title, rule.kind, rule.severity)
-        report.tallies.append(tally)
-        why_not = _unevaluable(rule, period)
-        if why_not is None:
-            try:
-                evaluated = rule.module.evaluate(rule, period)
-            except Exception as exc:  # a broken kind is a result for its rule, not a crash
-                why_not = f"the rule failed to run: {type(exc).__name__}: {exc}"
-        if why_not is not None:
-            tally.checks = tally.unevaluable = 1
-            report.findings.append(Finding(rule.id, "info", f"could not evaluate: {why_not}",
-                                           rule.params.get("table", ""), ()))
-            continue
-        for ev in evaluated:
-            checked.append((rule.id, ev))
-            _tally(tally, ev)
-            _mark(covered, ev)
-            _findings(rule, ev, period, report, rounding)
-    stamp = catalog.get(PRECISION_RULE)
-    if stamp and catalog.select((PRECISION_RULE,), ignore):
-        report.findings += precision.findings(stamp, rounding, period)
-    report.suspects, report.unexplained = locate.suspects(checked, period)
-    report.systematic = locate.systematic(checked)
-    claims.run(period, form, rules, catalog, report)
+    for stage in STAGES:
+        for rule in rules:
+            if rule.module.STAGE == stage:
+                _run_rule(rule, ctx, report, covered)
+    report.tallies.sort(key=lambda t: t.rule)
+    blamed = [r for r in ctx.results if r.checks.blame]
+    report.suspects, report.unexplained = locate.suspects(blamed, period)
+    report.systematic = locate.systematic(blamed)
+    if ctx.prose is not None:
+        report.prose = ctx.prose.verdicts()
     _coverage(period, rules, covered, report)
     report.findings.sort(key=Finding.sort_key)
     return report
+
+
+def _run_rule(rule: Rule, ctx: Context, report: Report, covered: dict) -> None:
+    tally = RuleTally(rule.id, rule.title, rule.kind, rule.severity)
+    report.tallies.append(tally)
+    missing = [t for t, _ in rule.module.columns(rule.params) if t not in ctx.period.tables]
+    if missing:
+        tally.checks = tally.unevaluable = 1
+        report.findings.append(Finding(rule.id, "info", f"could not evaluate: table {missing[0]} "
+                                       "is missing", missing[0], ()))
+        return
+    try:
+        produced = list(rule.module.check(rule, ctx))
+        for checks in produced:  # every finding is stamped before any is kept
+            _tally(tally, checks)
+            found = _stamp_all(rule, checks, ctx)
+            ctx.results.append(Result(rule, checks))
+            _mark(covered, checks)
+            report.findings += found
+    except Exception as exc:  # a rule that breaks is an error of its own, never a silence
+        reads = sorted({t for t, _ in rule.module.columns(rule.params)})
+        on = f" on {', '.join(_file(ctx.period, t) for t in reads)}" if reads else ""
+        report.findings.append(Finding(
+            rule.id, "error", f"the rule failed to run{on}: {type(exc).__name__}: {exc}",
+            reads[0] if reads else "", ()))
+        tally.unevaluable += 1
+        tally.checks += 1
+
+
+def _file(period: Period, table: str) -> str:
+    t = period.tables.get(table)
+    return t.file if t is not None else table
 
 
 def _shown(path: Path) -> str:
@@ -75,69 +92,75 @@ def _shown(path: Path) -> str:
         return str(Path(path).resolve())
 
 
-def _unevaluable(rule: Rule, period: Period) -> str | None:
-    """Why a rule cannot run at all (a table it reads is missing); missing columns are
-    reported by the kinds, check by check."""
-    for table, _ in rule.module.columns(rule.params):
-        if table not in period.tables:
-            return f"table {table} is missing"
-    return None
-
-
-def _tally(tally: RuleTally, ev: Evaluated) -> None:
-    counts = np.bincount(ev.status, minlength=5)
-    tally.checks += len(ev) - int(counts[NOT_PRINTED])
+def _tally(tally: RuleTally, checks: Checks) -> None:
+    counts = np.bincount(checks.status, minlength=STATUSES)
+    tally.checks += len(checks) - int(counts[NOT_PRINTED])
     tally.passed += int(counts[PASS])
     tally.within_rounding += int(counts[ROUNDING])
     tally.failed += int(counts[FAIL])
-    tally.unevaluable += int(counts[UNEVALUABLE])
+    tally.unevaluable += len(checks) - int(counts[[PASS, ROUNDING, FAIL, NOT_PRINTED]].sum())
 
 
-def _mark(covered: dict, ev: Evaluated) -> None:
-    evaluated = ev.status <= FAIL
-    for table, column, rows in ev.reads:
-        target = covered[table.name][column]
-        if isinstance(rows, list):
-            for r, ok in zip(rows, evaluated, strict=False):
+def _mark(covered: dict, checks: Checks) -> None:
+    evaluated = checks.status <= FAIL
+    for read in checks.reads:
+        target = covered[read.table.name][read.column]
+        if isinstance(read.rows, list):
+            for r, ok in zip(read.rows, evaluated, strict=False):
                 if ok:
                     target[r] = True
         else:
-            r = np.asarray(rows)[evaluated]
+            r = np.asarray(read.rows)[evaluated]
             target[r[r >= 0]] = True
 
 
-def show(v: Value) -> str:
-    if v.low is None or v.low == v.high:
+def show(v: Value | None) -> str:
+    if v is None:
+        return ""
+    if v.low is None or v.high is None:
         return v.printed
     lo, hi = (numbers.fmt(round(x * numbers.UNIT)) for x in (v.low, v.high))
+    if v.low == v.high:  # exact: "9", or a sum of counts "Σ x = 9"
+        exact = numbers.parse(v.printed.rstrip("%"))
+        same = exact is not None and exact.scaled == round(v.low * numbers.UNIT)
+        return v.printed if same or not v.printed else f"{v.printed} = {lo}"
     interval = f"[{lo}, {hi}]"
     return interval if v.printed in ("", interval) else f"{v.printed} = {interval}"
 
 
-def _findings(rule: Rule, ev: Evaluated, period: Period, report: Report, rounding) -> None:
-    template = rule.message or rule.module.MESSAGE
-    table = rule.params.get("table", "")
-    for i in np.flatnonzero((ev.status != PASS) & (ev.status != NOT_PRINTED)):
-        status = ev.status[i]
-        refs = ev.cells(i)
+def _stamp_all(rule: Rule, checks: Checks, ctx: Context) -> list[Finding]:
+    out = []
+    for i in np.flatnonzero((checks.status == FAIL) | (checks.status == UNEVALUABLE)
+                            | (checks.status == ROUNDING)):
+        status, refs = checks.status[i], checks.cells(i)
+        cells = tuple(ctx.period.cell(r) if isinstance(r, tuple) else r for r in refs)
+        table = checks.table_of(i) or rule.params.get("table", "")
         if status == UNEVALUABLE:
-            report.findings.append(Finding(
-                rule.id, "info", f"{ev.label(i)}: could not evaluate: {ev.reason(i)}",
-                table or (refs[0][0] if refs else ""), tuple(period.cell(r) for r in refs)))
-            continue
-        if status == ROUNDING:
-            formula = ev.fields(i).get("formula")
-            label = f"{ev.label(i)}: {formula}" if formula else ev.label(i)
-            for ref, interval in precision.blame(ev, i, refs, period):
-                rounding[ref].append((rule.id, label, interval))
-            continue
-        expected, actual = ev.expected(i, LOOSE), ev.actual(i, LOOSE)
-        miss = ev.miss(i, LOOSE)
-        fields = {"label": ev.label(i), "expected": show(expected), "actual": show(actual),
-                  "miss": _num(miss), **ev.fields(i)}
-        report.findings.append(Finding(
-            rule.id, rule.severity, template.format_map(Fields(fields)), table or refs[0][0],
-            tuple(period.cell(r) for r in refs), expected, actual, miss, LOOSE))
+            out.append(Finding(rule.id, "info", f"{checks.label(i)}: could not evaluate: "
+                               f"{checks.reason(i)}", table, cells))
+        elif status == ROUNDING:
+            formula = checks.formula(i)
+            name = f"{checks.label(i)}: {formula}" if formula else checks.label(i)
+            for ref, blamed in precision.blame(checks, i, refs, ctx.period):
+                ctx.rounding[ref].append((rule.id, name, blamed))
+        else:
+            out.append(stamp(rule, checks.label(i), cells, checks.explain(i), table))
+    return out
+
+
+def stamp(rule: Rule, label: str, cells: tuple, d, table: str) -> Finding:
+    """The one way a finding is made: the rule's id, severity and template (its own
+    `message`, else its kind's), the discrepancy's fields and numbers, the cells."""
+    template = rule.template(d.variant)
+    fields = {"label": label, "expected": show(d.expected), "actual": show(d.actual),
+              "miss": _num(d.miss), **d.fields}
+    return Finding(rule.id, rule.severity, render(template, fields), table, cells,
+                   d.expected, d.actual, d.miss, d.reading, d.suggestion, d.checks)
+
+
+def render(template: str, fields: dict) -> str:
+    """Fill a template (validated at load: catalog.check_template) with string fields."""
+    return string.Formatter().vformat(template, (), fields)
 
 
 def _num(x: float | None) -> str:
@@ -146,35 +169,11 @@ def _num(x: float | None) -> str:
     return numbers.fmt(Fraction(x).limit_denominator(10**numbers.SCALE) * numbers.UNIT)
 
 
-def _schema_findings(period: Period, rules: list[Rule], report: Report) -> None:
-    by_problem = {r.params["problem"]: r for r in rules if r.kind == "schema"}
-    for name, path in period.missing_tables.items():
-        if rule := by_problem.get("table-missing"):
-            message = (rule.message or rule.module.MESSAGES["table-missing"]).format(
-                column="", value=path, detail="")
-            report.findings.append(Finding(rule.id, rule.severity, message, name,
-                                           (Cell(path, 0, ""),)))
-    for name, table in period.tables.items():
-        for p in schema.validate(table):
-            rule = by_problem.get(p.code)
-            if rule is None:
-                continue
-            line = int(table.lines[p.row]) if p.row is not None else 1
-            col = table.spec.column(p.column or "")
-            unit = table.text(p.row, "unit") if p.row is not None else ""
-            c = Cell(table.file, line, p.column or "", unit, col.title if col else "")
-            template = rule.message or rule.module.MESSAGES[p.code]
-            message = template.format(column=p.column, value=p.value, detail=p.detail)
-            report.findings.append(Finding(rule.id, rule.severity, message, name, (c,),
-                                           actual=Value(p.value)))
-
-
 def _coverage(period: Period, rules: list[Rule], covered: dict, report: Report) -> None:
-    read = defaultdict(list)
+    read: dict = {}
     for rule in rules:
-        if hasattr(rule.module, "evaluate"):
-            for table, column in rule.module.columns(rule.params):
-                read[(table, column)].append(rule.id)
+        for table, column in rule.module.columns(rule.params):
+            read.setdefault((table, column), []).append(rule.id)
     for name, table in period.tables.items():
         for column, mask in covered[name].items():
             numeric = table.arrays(column).state == NUMBER

@@ -19,13 +19,15 @@ import dataclasses
 import itertools
 from collections import Counter, defaultdict
 from fractions import Fraction
+from typing import NamedTuple
 
 import numpy as np
 
 from . import numbers
-from .checks import FAIL, NOT_PRINTED, PASS, UNEVALUABLE, Evaluated
+from .checks import FAIL, NOT_PRINTED, PASS, UNEVALUABLE, Checks, Reader
+from .context import Result
 from .model import LOOSE, Suspect, Systematic
-from .period import NUMBER, Period
+from .numbers import NUMBER
 
 INF = Fraction(10**30)
 LONG = 200  # a failed check reading more cells than this does not make each a candidate
@@ -34,21 +36,43 @@ TYPING = ("transposed digits", "dropped digit", "extra digit", "shifted decimal 
           "unit scale (万)", "truncated instead of rounded")
 
 
-def _involving(checked: list, ref) -> list[tuple]:
-    """Every evaluated check (rule id, ev, i) that reads the cell `ref`."""
-    return index(checked, [ref]).get(ref, [])
+class Key(NamedTuple):
+    """One check: the position of its rule's checks among the results, and its index."""
+
+    result: int
+    i: int
 
 
-def index(checked: list, cells) -> dict:
-    """For each of `cells`, every evaluated check (rule id, ev, i) that reads it: one pass
-    over what the checks read, so that asking for every cell of a long column stays linear."""
+class Involved(NamedTuple):
+    """A check reading a cell: its key and its checks."""
+
+    key: Key
+    checks: Checks
+
+
+@dataclasses.dataclass(frozen=True)
+class Option:
+    """One set of failed checks a single value of a cell makes hold."""
+
+    keys: frozenset  # the failed checks it explains
+    draft: Suspect  # the cell, its printed and suggested value, the typing error
+    strong: bool  # a typing error of the printed text pins the value
+    complete: bool  # none of the cell's failed checks is left failing
+    interval: tuple  # the values that do it
+
+
+def index(results: list[Result], cells) -> dict:
+    """For each of `cells`, every evaluated check that reads it: one pass over what the
+    checks read, so that asking for every cell of a long column stays linear."""
     wanted = defaultdict(set)
     for table, row, column in cells:
         wanted[(table, column)].add(row)
     found: dict = defaultdict(dict)
-    for rule_id, ev in checked:
-        live = (ev.status != UNEVALUABLE) & (ev.status != NOT_PRINTED)
-        for t, col, rows in ev.reads:
+    for n, result in enumerate(results):
+        checks = result.checks
+        live = (checks.status != UNEVALUABLE) & (checks.status != NOT_PRINTED)
+        for read in checks.reads:
+            t, col, rows = read.table, read.column, read.rows
             want = wanted.get((t.name, col))
             if not want:
                 continue
@@ -56,36 +80,21 @@ def index(checked: list, cells) -> dict:
             if isinstance(rows, list):  # sums: the rows of each check
                 for i in np.flatnonzero(live):
                     for r in np.intersect1d(rows[i], pick).tolist():
-                        found[(t.name, r, col)][(rule_id, id(ev), int(i))] = (rule_id, ev, int(i))
+                        found[(t.name, r, col)][Key(n, int(i))] = checks
             else:
                 rows = np.asarray(rows)
                 for i in np.flatnonzero(np.isin(rows, pick) & live).tolist():
-                    ref = (t.name, int(rows[i]), col)
-                    found[ref][(rule_id, id(ev), i)] = (rule_id, ev, i)  # once per check
-    return {ref: list(checks.values()) for ref, checks in found.items()}
+                    found[(t.name, int(rows[i]), col)][Key(n, i)] = checks  # once per check
+    return {ref: [Involved(k, c) for k, c in found_.items()] for ref, found_ in found.items()}
 
 
-def _loose(period: Period, override: dict | None = None):
+def _loose(period, override: dict | None = None) -> Reader:
     """How a check reads the other cells when solved for one: as printed (loosely), but
-    for the cells `override` gives.  The reader of the printed values is shared (cached on
-    the period) and an overriding one names it, so that checks.linear sums each check
-    once and corrects for the few cells that differ."""
-    shared = period.__dict__.get("_loose_reader")
-    if shared is None:
-        def shared(r):
-            return period.tables[r[0]].interval(r[1], r[2], LOOSE)
-        shared.shared = True
-        period.__dict__["_loose_reader"] = shared
-    if not override:
-        return shared
-
-    def changed(r):
-        return override.get(r) or shared(r)
-    changed.base, changed.override = shared, override
-    return changed
+    for the cells `override` gives."""
+    return Reader(period, override=override or {})
 
 
-def _printable(period: Period, ref, lo, hi) -> bool:
+def _printable(period, ref, lo, hi) -> bool:
     """Some value printed at the decimals of the cell or its column, whichever shows more
     (exact for counts), meets [lo, hi]."""
     table = period.tables[ref[0]]
@@ -104,7 +113,7 @@ def _decimals(table, ref) -> int:
     return min(max(table.convention.get(ref[2], 0), shown), numbers.SCALE - 1)
 
 
-def _domain(period: Period, ref) -> Fraction:
+def _domain(period, ref) -> Fraction:
     """The least value the cell's column allows (form.Column.minimum: counts, amounts and
     percentages are never negative, ranks start at 1, a score out of the points its header
     prints is at least 0)."""
@@ -112,22 +121,22 @@ def _domain(period: Period, ref) -> Fraction:
     return -INF if least is None else Fraction(least * numbers.UNIT)
 
 
-def _need(checked: list, ref, period: Period, override: dict | None = None,
+def _need(results: list, ref, period, override: dict | None = None,
           explained: frozenset = frozenset(), reading: list | None = None):
     """What the checks reading the cell ask of it: the interval every passing check keeps it
     in (hard), and for each failed check the interval that would make it hold (soft; a
     failed check that cannot be solved for the cell is left out: the cell cannot fix it).
     A failed check already explained by another suspect keeps this cell as printed."""
     lo, hi, soft = _domain(period, ref), INF, []
-    for rule_id, ev, i in _involving(checked, ref) if reading is None else reading:
-        key = (rule_id, id(ev), i)
+    involved = index(results, [ref]).get(ref, []) if reading is None else reading
+    for key, checks in involved:
         if key in explained:
             need = period.tables[ref[0]].interval(ref[1], ref[2], LOOSE)
         else:
-            need = ev.solve(i, ref, _loose(period, override))
+            need = checks.solve(key.i, ref, _loose(period, override))
         if need is None:
             continue
-        if ev.status[i] == FAIL and key not in explained:
+        if checks.status[key.i] == FAIL and key not in explained:
             soft.append((key, need))
         else:
             lo, hi = max(lo, need[0]), min(hi, need[1])
@@ -155,19 +164,19 @@ def _options(hard, soft, fits) -> list[tuple[frozenset, tuple]]:
     return [(k, v) for k, v in found.items() if not any(k < other for other in found)]
 
 
-def name(rule_id: str, ev: Evaluated, i: int) -> str:
-    formula = ev.fields(i).get("formula")
-    return f"{rule_id} {ev.label(i)}" + (f": {formula}" if formula else "")
+def name(rule_id: str, checks: Checks, i: int) -> str:
+    formula = checks.formula(i)
+    return f"{rule_id} {checks.label(i)}" + (f": {formula}" if formula else "")
 
 
-def _explains(checked: list, ref, period: Period, explained: frozenset = frozenset(),
-              reading: list | None = None, coupled: list = ()) -> list[tuple]:
+def _explains(results: list, ref, period, explained: frozenset = frozenset(),
+              reading: list | None = None, coupled: list = ()) -> list[Option]:
     """The cell's options: each set of failed checks one value of it makes hold (keeping
     every passing check), as a draft suspect, whether a typing error of the printed text
     pins the value, whether the option leaves none of the cell's failed checks failing (an
     option that does is weaker: the cell would still be wrong somewhere), and the interval
     the value lies in."""
-    hard, soft = _need(checked, ref, period, explained=explained, reading=reading)
+    hard, soft = _need(results, ref, period, explained=explained, reading=reading)
     out = []
     for keys, interval in _options(hard, soft, lambda a, b: _printable(period, ref, a, b)):
         if not _keeps_coupled(coupled, ref, interval, period):
@@ -175,7 +184,7 @@ def _explains(checked: list, ref, period: Period, explained: frozenset = frozens
         draft = _suspect(ref, interval, (), period, tie=False)
         strong = (draft.pattern in TYPING or _distinct_copy(draft)) and \
             _pinned(interval, draft.value, draft.suggested, copied=draft.pattern not in TYPING)
-        out.append((keys, draft, strong, len(keys) == len(soft), interval))
+        out.append(Option(keys, draft, strong, len(keys) == len(soft), interval))
     return out
 
 
@@ -186,15 +195,16 @@ def _distinct_copy(draft: Suspect) -> bool:
     return (draft.pattern or "").startswith("copied") and len(digits) >= 3
 
 
-def _keeps_coupled(coupled: list, ref, interval, period: Period) -> bool:
+def _keeps_coupled(coupled: list, ref, interval, period) -> bool:
     """A score's new value must not break the ranks of the other units that now hold (their
     checks name only their own score, yet depend on this one)."""
     mid = (interval[0] + interval[1]) / 2 if max(map(abs, interval)) < INF else None
-    for ev in coupled:
-        if mid is None or not any(t.name == ref[0] and col == ref[2] for t, col, _ in ev.reads):
+    for checks in coupled:
+        if mid is None or not any(r.table.name == ref[0] and r.column == ref[2]
+                                  for r in checks.reads):
             continue
         reader = _loose(period, {ref: (mid, mid)})
-        if any(not ev.holds(int(j), reader) for j in np.flatnonzero(ev.status == PASS)):
+        if any(not checks.holds(int(j), reader) for j in np.flatnonzero(checks.status == PASS)):
             return False
     return True
 
@@ -220,7 +230,7 @@ def _pinned(interval, printed: str, suggested: str | None, copied: bool = False)
     return (hi - lo) * near <= correction  # chance ≤ 1/4: width × count / 4c
 
 
-def _swaps(checked: list, refs: list, period: Period) -> list[tuple]:
+def _swaps(results: list, refs: list, period) -> list[tuple]:
     """Pairs of cells of one column whose exchange makes every check reading them hold."""
     by_column = defaultdict(list)
     for ref in refs:
@@ -233,8 +243,8 @@ def _swaps(checked: list, refs: list, period: Period) -> list[tuple]:
                 ib = period.tables[b[0]].interval(b[1], b[2], LOOSE)
                 if ia is None or ib is None or ia == ib:
                     continue
-                fa = _fixed_by(_need(checked, a, period, {b: ia}), ib)
-                fb = _fixed_by(_need(checked, b, period, {a: ib}), ia)
+                fa = _fixed_by(_need(results, a, period, {b: ia}), ib)
+                fb = _fixed_by(_need(results, b, period, {a: ib}), ia)
                 if fa and fb:
                     out.append((a, b, fa + fb))
     return out
@@ -252,96 +262,116 @@ def _meets(need, own) -> bool:
     return need[0] <= own[1] and own[0] <= need[1]
 
 
-def systematic(checked: list) -> list[Systematic]:
+def systematic(results: list[Result]) -> list[Systematic]:
     """Rules failing systematically: on at least a third of the checks of one evaluation
     (one column of a bound, one formula of an identity) and on three or more.  They point at the
     rule or the header (every 引进科技创新人才 score is 65 under "(60分)"), not at a mistyped
     cell, and are not pinned on one."""
     out = []
-    for rule_id, ev in checked:
-        if _is_systematic(ev):
-            fails, live = _counts(ev)
-            columns = {(t.name, col) for t, col, _ in ev.reads}
-            what = " ".join(next(iter(columns))) if len(columns) == 1 else ev.reads[0][0].name
-            out.append(Systematic(rule_id, what, fails, live))
+    for result in results:
+        checks = result.checks
+        if _is_systematic(checks):
+            fails, live = _counts(checks)
+            columns = {(r.table.name, r.column) for r in checks.reads}
+            what = (" ".join(next(iter(columns))) if len(columns) == 1
+                    else checks.reads[0].table.name)
+            out.append(Systematic(result.rule.id, what, fails, live))
     return out
 
 
-def _counts(ev: Evaluated) -> tuple[int, int]:
+def _counts(checks: Checks) -> tuple[int, int]:
     """Failed checks and checks that could be evaluated."""
-    live = (ev.status != UNEVALUABLE) & (ev.status != NOT_PRINTED)
-    return int((ev.status == FAIL).sum()), int(live.sum())
+    live = (checks.status != UNEVALUABLE) & (checks.status != NOT_PRINTED)
+    return int((checks.status == FAIL).sum()), int(live.sum())
 
 
-def _is_systematic(ev: Evaluated) -> bool:
+def _is_systematic(checks: Checks) -> bool:
     """Three failures or more, and at least a third of the checks.  Not for coupled checks
     (ranks): one wrong score moves every rank between its true and printed place."""
-    fails, live = _counts(ev)
-    return not ev.coupled and fails >= 3 and 3 * fails >= live
+    fails, live = _counts(checks)
+    return not checks.coupled and fails >= 3 and 3 * fails >= live
 
 
-def _folded(group: dict, left: set, where: dict, period: Period) -> frozenset:
+def _folded(group: dict, left: set, where: dict, period) -> frozenset:
     """Failed coupled checks (ranks) that hold once the one suspect of `group` takes its
     value: a wrong score fails the ranks of every unit it passes, and those are its doing."""
-    ((ref, (*_, interval)),) = group.items()
+    ((ref, option),) = group.items()
+    interval = option.interval
     if max(map(abs, interval)) >= INF:
         return frozenset()
     mid = (interval[0] + interval[1]) / 2  # one value: every folded rank must hold with it
     reader = _loose(period, {ref: (mid, mid)})
     out = set()
     for key in left:
-        ev, i = where[key]
-        if ev.holds is not None and len(ev) <= LONG and ev.holds(i, reader):
+        checks = where[key]
+        if checks.coupled and len(checks) <= LONG and checks.holds(key.i, reader):
             out.add(key)
     return frozenset(out)
 
 
-def _relaxed(ev: Evaluated, period: Period) -> Evaluated:
+class Relaxed(Checks):
     """A systematic check on one column as a bound on a cell: every check holds, and each
     allows at least the range of the values the column prints."""
-    table, column, rows = ev.reads[0]
-    a = table.arrays(column)
-    rows = np.asarray(rows)
-    printed = a.val[rows][a.state[rows] == NUMBER]
-    span = (Fraction(int(printed.min())), Fraction(int(printed.max()))) if len(printed) else None
 
-    def solve(i, ref, interval_of):
-        need = ev.solve(i, ref, interval_of)
-        if need is None or span is None:
+    def __init__(self, checks: Checks):
+        self.inner, self.reads, self.relation = checks, checks.reads, checks.relation
+        self.status = np.where(checks.status == FAIL, PASS, checks.status).astype(np.int8)
+        read = checks.reads[0]
+        a, rows = read.table.arrays(read.column), np.asarray(read.rows)
+        printed = a.val[rows][a.state[rows] == NUMBER]
+        self.span = (Fraction(int(printed.min())), Fraction(int(printed.max()))) \
+            if len(printed) else None
+
+    def label(self, i):
+        return self.inner.label(i)
+
+    def solve(self, i, ref, reader):
+        need = self.inner.solve(i, ref, reader)
+        if need is None or self.span is None:
             return need
-        return min(need[0], span[0]), max(need[1], span[1])
-    return dataclasses.replace(ev, status=np.where(ev.status == FAIL, PASS, ev.status).astype(
-        np.int8), solve=solve)
+        return min(need[0], self.span[0]), max(need[1], self.span[1])
 
 
-def _weights(checked: list) -> dict:
+class Ignored(Checks):
+    """A systematic rule over several columns: it says nothing about any one cell."""
+
+    def __init__(self, checks: Checks):
+        self.status, self.reads = checks.status, []
+
+
+def _weights(results: list[Result]) -> dict:
     """1 for each failed check, 0 for one of a systematic failure."""
     out = {}
-    for rule_id, ev in checked:
-        weight = 0 if _is_systematic(ev) else 1
-        out.update({(rule_id, id(ev), int(i)): weight for i in np.flatnonzero(ev.status == FAIL)})
+    for n, result in enumerate(results):
+        weight = 0 if _is_systematic(result.checks) else 1
+        out.update({Key(n, int(i)): weight for i in np.flatnonzero(result.checks.status == FAIL)})
     return out
 
 
-def suspects(checked: list[tuple[str, Evaluated]], period: Period) -> tuple[list, int]:
+def suspects(results: list[Result], period) -> tuple[list, int]:
     """Suspects, most failures explained first, and the number of failures none explains."""
-    failing, names = {}, {}
-    where = {}
-    for rule_id, ev in checked:
-        for i in np.flatnonzero(ev.status == FAIL):
-            failing[(rule_id, id(ev), int(i))] = ev.cells(i)
-            names[(rule_id, id(ev), int(i))] = name(rule_id, ev, int(i))
-            where[(rule_id, id(ev), int(i))] = (ev, int(i))
+    failing, names, where = {}, {}, {}
+    for n, result in enumerate(results):
+        checks = result.checks
+        for i in np.flatnonzero(checks.status == FAIL).tolist():
+            key = Key(n, i)
+            failing[key] = checks.cells(i)
+            names[key] = name(result.rule.id, checks, i)
+            where[key] = checks
     if not failing:
         return [], 0
-    weight = _weights(checked)
+    weight = _weights(results)
     # a systematic rule's checks, passing or not, say little about a cell: a bound on one
     # column is relaxed to take in every value the column prints (the 65s under "(60分)"
     # make the real cap at least 65), any other such rule is left out
-    systematic_ids = {k[1] for k in failing if weight[k] == 0}
-    checked = [(r, _relaxed(ev, period) if id(ev) in systematic_ids else ev)
-               for r, ev in checked
-               if id(ev) not in systematic_ids or len({(t.name, c) for t, c, _ in ev.reads}) == 1]
+    systematic = {k.result for k in failing if weight[k] == 0}
+
+    def read_as(n: int, checks: Checks) -> Checks:
+        if n not in systematic:
+            return checks
+        one_column = len({(r.table.name, r.column) for r in checks.reads}) == 1
+        return Relaxed(checks) if one_column else Ignored(checks)
+    results = [Result(r.rule, read_as(n, r.checks)) for n, r in enumerate(results)]
     explained: set = set()
     # a cell of a long sum is a candidate only if another failed check reads it too: one
     # of thousands of rows, each able to absorb the difference, names no cell
@@ -349,24 +379,24 @@ def suspects(checked: list[tuple[str, Evaluated]], period: Period) -> tuple[list
     times = Counter(ref for refs in failing.values() for ref in set(refs))
     pool = set()
     for key, refs in failing.items():
-        ev = where[key][0]
-        long = len(refs) > LONG or (ev.coupled and len(ev) > LONG)
+        checks = where[key]
+        long = len(refs) > LONG or (checks.coupled and len(checks) > LONG)
         pool |= {ref for ref in refs if not long or times[ref] > 1}
-    coupled = [ev for _, ev in checked if ev.coupled and ev.holds and len(ev) <= LONG]
-    reads = index(checked, pool)
+    coupled = [r.checks for r in results if r.checks.coupled and len(r.checks) <= LONG]
+    reads = index(results, pool)
     candidates = {}
     for refs in failing.values():
         for ref in refs:
             if ref in pool and ref not in candidates:
-                candidates[ref] = _explains(checked, ref, period, reading=reads.get(ref, []),
+                candidates[ref] = _explains(results, ref, period, reading=reads.get(ref, []),
                                             coupled=coupled)
     left, out = set(failing), []
     while left:
         scored = defaultdict(dict)
         for ref, options in candidates.items():
-            for keys, draft, strong, complete, interval in options:
-                if ref not in scored[keys]:
-                    scored[keys][ref] = (draft, strong, complete, interval)
+            for option in options:
+                if ref not in scored[option.keys]:
+                    scored[option.keys][ref] = option
         if not scored:
             break
         # most failures explained first (systematic ones count for nothing), a typing error
@@ -374,8 +404,8 @@ def suspects(checked: list[tuple[str, Evaluated]], period: Period) -> tuple[list
         # evidence, then one leaving its cells no failure, then the one claiming fewer
         # failures, then by name (never by the order of the tables)
         def rank(k, scored=scored):
-            strong = any(v[1] for v in scored[k].values())
-            complete = any(v[2] for v in scored[k].values())
+            strong = any(v.strong for v in scored[k].values())
+            complete = any(v.complete for v in scored[k].values())
             return (-(sum(weight[x] for x in k) + strong / 2), not strong, not complete,
                     len(k), sorted(names[x] for x in k))
         # systematic failures point at the rule, not a cell: no group of only those
@@ -384,15 +414,15 @@ def suspects(checked: list[tuple[str, Evaluated]], period: Period) -> tuple[list
             break
         best = min(useful, key=rank)
         group = scored[best]
-        for better in (1, 2):  # evidence beats its absence, then a complete explanation
-            if any(v[better] for v in group.values()):
-                group = {ref: v for ref, v in group.items() if v[better]}
+        for better in ("strong", "complete"):  # evidence first, then a complete explanation
+            if any(getattr(v, better) for v in group.values()):
+                group = {ref: v for ref, v in group.items() if getattr(v, better)}
         if len(group) == 1:  # coupled checks its value makes hold are its doing too
             best = best | _folded(group, left - best, where, period)
         explains = tuple(sorted(names[k] for k in best))
         confidence = "tie" if len(group) > 1 else ("high" if len(best) > 1 else "medium")
-        made = [dataclasses.replace(d, explains=explains, confidence=confidence)
-                for d, *_ in group.values()]
+        made = [dataclasses.replace(v.draft, explains=explains, confidence=confidence)
+                for v in group.values()]
         # a tie stays a tie; a suggestion that is a typing error of the printed text is the
         # stronger evidence, so it is listed first (the order of the rest is the table's)
         out += sorted(made, key=lambda x: (x.pattern not in TYPING, x.pattern is None))
@@ -403,11 +433,11 @@ def suspects(checked: list[tuple[str, Evaluated]], period: Period) -> tuple[list
         # the explained checks now hold: every other cell in them stays as printed there
         touched = {r for k in best for r in failing[k] if r in pool and r not in group}
         for ref in touched:
-            candidates[ref] = _explains(checked, ref, period, frozenset(explained),
+            candidates[ref] = _explains(results, ref, period, frozenset(explained),
                                         reads.get(ref, []), coupled)
     if left:
         refs = sorted({r for k in left for r in failing[k] if r in pool})
-        swaps = [(a, b, set(f) & left) for a, b, f in _swaps(checked, refs, period)]
+        swaps = [(a, b, set(f) & left) for a, b, f in _swaps(results, refs, period)]
         for a, b, covered in sorted(swaps, key=lambda s: (-len(s[2]), s[0], s[1])):
             if covered and covered <= left:
                 explains = sorted(names[k] for k in covered)
@@ -420,7 +450,7 @@ def suspects(checked: list[tuple[str, Evaluated]], period: Period) -> tuple[list
     return out, len(left)
 
 
-def _suspect(ref, interval, explains, period: Period, tie: bool) -> Suspect:
+def _suspect(ref, interval, explains, period, tie: bool) -> Suspect:
     table = period.tables[ref[0]]
     printed = table.text(ref[1], ref[2])
     conv = _decimals(table, ref)

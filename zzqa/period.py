@@ -1,13 +1,12 @@
-"""Load a period folder: its descriptor, every appendix CSV as printed, and the prose.
+"""A period: its tables as printed and parsed (units, numbers), and its prose.
 
-Nothing here judges the data; it reads it faithfully and remembers, for every row, the
-physical line it came from.  Input that cannot be read at all raises InputError (exit 2).
+The readers (zzqa/readers) read each format; here every table gets its canonical units
+and parsed numeric columns.  Nothing here judges the data; every row remembers where it
+came from.  Input that cannot be read at all raises InputError (exit 2).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -15,10 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pa_csv
-
-from . import numbers, yamlsource
+from . import numbers, readers
 from . import units as units_mod
 from .form import Form, TableSpec
 from .model import STRICT, Cell, InputError
@@ -87,14 +83,21 @@ class Table:
             self._key = key
         return self._key
 
+    def label(self, row: int) -> str:
+        """The row key of one row (see `key`), as text."""
+        self._lists()
+        return self.__dict__["_key_list"][row]
+
+    def _lists(self) -> None:
+        if "_key_list" not in self.__dict__:  # plain lists: a finding on a long column sum
+            self.__dict__["_key_list"] = [str(k) for k in self.key().tolist()]  # names every row
+            self.__dict__["_line_list"] = [int(n) for n in list(self.lines)]
+
     def cell(self, row: int, column: str) -> Cell:
         col = self.spec.column(column)
-        keys = self.__dict__.get("_key_list")
-        if keys is None:  # plain lists: a finding on a long column sum names every row
-            keys = self.__dict__["_key_list"] = [str(k) for k in self.key().tolist()]
-            self.__dict__["_line_list"] = [int(n) for n in list(self.lines)]
-        return Cell(self.file, self.__dict__["_line_list"][row], column, keys[row],
-                    col.title if col else column)
+        self._lists()
+        return Cell(self.file, self.__dict__["_line_list"][row], column,
+                    self.__dict__["_key_list"][row], col.title if col else column)
 
     def interval(self, row: int, column: str, reading: str) -> tuple[int, int] | None:
         """Scaled interval of one cell under a reading; None when the cell holds no value."""
@@ -119,6 +122,7 @@ class Period:
     meta: dict
     tables: dict[str, Table]
     missing_tables: dict[str, str]  # table id -> expected file
+    prose: str | None  # the prose as text, None when the period has none
     prose_file: str | None
     extra_files: list[str]
 
@@ -127,43 +131,19 @@ class Period:
         return self.tables[ref[0]].cell(ref[1], ref[2])
 
 
-def load(root: Path, form: Form) -> Period:
-    root = Path(root)
-    if not root.is_dir():
-        raise InputError(root, "period folder not found")
-    meta_path = root / "period.yaml"
-    if not meta_path.exists():
-        raise InputError(root, "not a period folder: period.yaml is missing")
-    meta = yamlsource.load(meta_path, "period").data
+def load(path: Path, form: Form) -> Period:
+    """Read a period in whatever format `path` is (zzqa/readers) and parse its tables."""
+    source = readers.read(Path(path), form)
+    if not source.tables:
+        raise InputError(source.root, "no appendix table of checks/tables.yaml is in this "
+                         "folder")
     matcher = _UnitMatcher(form)
-    present = [s for s in form.tables.values() if (root / s.path).exists()]
-    missing = {s.name: s.path for s in form.tables.values() if s not in present}
-    # Arrow reads and parses without the GIL: tables load side by side
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        loaded = pool.map(lambda s: _load_table(root / s.path, s, matcher), present)
-        tables = {s.name: t for s, t in zip(present, loaded, strict=True)}
-    if not tables:
-        raise InputError(root, "no appendix table of checks/tables.yaml is in this folder")
-    known = {s.path for s in form.tables.values()} | {"period.yaml", "bulletin.md", "source.txt"}
-    extra = sorted(p.name for p in root.iterdir() if p.is_file() and p.name not in known)
-    prose = "bulletin.md" if (root / "bulletin.md").exists() else None
-    return Period(root, str(meta.get("period", root.name)), meta, tables, missing, prose, extra)
-
-
-def read_text(path: Path) -> str:
-    """Read a UTF-8 file; an undecodable byte is an InputError naming its line."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(path, f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
-                         line) from None
-    # old-Mac CR and Windows CRLF line ends count as one line end each
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        specs = [form.tables[name] for name in source.tables]
+        built = pool.map(lambda s: _table(source.tables[s.name], s, matcher), specs)
+        tables = {s.name: t for s, t in zip(specs, built, strict=True)}
+    return Period(source.root, source.name, source.meta, tables, source.missing, source.prose,
+                  source.prose_file, source.extra)
 
 
 class _UnitMatcher:
@@ -187,71 +167,19 @@ class _UnitMatcher:
                 pd.Series(kinds[codes], index=labels.index, dtype=object))
 
 
-def _read_fast(text: str) -> pd.DataFrame | None:
-    """Arrow's multithreaded reader, for the plain case: no quotes, no blank lines, no short
-    rows (then every data row i sits on line i + 2).  None when the file needs `_read_slow`."""
-    body = text.rstrip("\n")
-    if '"' in body or "\n\n" in body or "\r" in body:
-        return None
-    header = next(csv.reader([body.split("\n", 1)[0]]))
-    if len(set(header)) != len(header):
-        return None
-    try:
-        table = pa_csv.read_csv(
-            io.BytesIO(body.encode("utf-8")),
-            read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={h: pa.string() for h in header},
-                strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
-    except pa.ArrowInvalid:
-        return None
-    return table.to_pandas()
-
-
-def _read_slow(path: Path, text: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """Python's csv module: any quoting; short rows are padded and marked ragged."""
-    try:
-        rows = list(csv.reader(io.StringIO(text)))
-    except csv.Error as exc:
-        raise InputError(path, f"not a readable CSV: {exc}") from None
-    if not rows:
-        raise InputError(path, "file is empty: expected a header row", 1)
-    header, data = rows[0], rows[1:]
-    if any("\n" in c for r in rows for c in r):
-        raise InputError(path, "a quoted cell spans lines; one row per line is expected")
-    lines = [i + 2 for i, r in enumerate(data) if r]  # blank lines hold no row
-    data = [r for r in data if r]
-    for r, line in zip(data, lines, strict=False):
-        if len(r) > len(header):
-            raise InputError(path, f"{len(r)} cells but the header has {len(header)}", line)
-    ragged = np.array([len(r) < len(header) for r in data], dtype=bool)
-    frame = pd.DataFrame([r + [""] * (len(header) - len(r)) for r in data], columns=header,
-                         dtype=str)
-    return frame, np.array(lines, dtype=np.int64), ragged
-
-
-def _load_table(path: Path, spec: TableSpec, match_units: _UnitMatcher) -> Table:
-    text = read_text(path)
-    if not text.strip():
-        raise InputError(path, "file is empty: expected a header row", 1)
-    raw = _read_fast(text)
-    if raw is not None:
-        lines, ragged = np.arange(len(raw)) + 2, np.zeros(len(raw), dtype=bool)
+def _table(raw, spec: TableSpec, match_units: _UnitMatcher) -> Table:
+    """A table read by any reader, with canonical units and parsed numeric columns."""
+    frame = raw.frame
+    if "unit" in frame:
+        units, types = match_units(frame["unit"], spec.unit_types)
     else:
-        raw, lines, ragged = _read_slow(path, text)
-    raw.columns = [str(c).strip() for c in raw.columns]
-    twice = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
-    if twice:
-        raise InputError(path, f"column {twice[0]!r} appears twice in the header", 1)
-    if "unit" in raw:
-        units, types = match_units(raw["unit"], spec.unit_types)
-    else:
-        units = types = pd.Series([None] * len(raw), index=raw.index, dtype=object)
-    table = Table(spec, path.name, raw, lines, units, types, pd.Series(ragged, index=raw.index))
+        units = types = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    table = Table(spec, raw.file, frame, raw.lines, units, types,
+                  pd.Series(raw.ragged, index=frame.index))
     for col in spec.numeric_columns:
-        if col.name in raw and raw.columns.tolist().count(col.name) == 1:
-            table.columns[col.name], table.convention[col.name] = _numeric(raw[col.name], col, spec)
+        if col.name in frame:
+            table.columns[col.name], table.convention[col.name] = _numeric(frame[col.name], col,
+                                                                           spec)
     return table
 
 

@@ -1,50 +1,42 @@
 """Checks that hold only within rounding: which under-printed cell carries them, and the
-value that would make them exact (docs/rounding.md).  The engine stamps these findings with
-the catalog's precision rule (D001)."""
+value that would make them exact (docs/rounding.md).  The precision kind (zzqa/kinds)
+turns each such cell into a check of its own."""
 
 from __future__ import annotations
 
 from fractions import Fraction
 
 from . import numbers
-from .checks import Evaluated
-from .model import LOOSE, STRICT, Finding, Value
-from .period import Period
+from .checks import FAIL, Checks, Discrepancy, Listed, Reader
+from .model import LOOSE, STRICT, Value
 
 
-def blame(ev: Evaluated, i: int, refs, period: Period) -> list:
-    """The under-printed cells a check that holds only within rounding depends on.
+def blame(checks: Checks, i: int, refs, period) -> list:
+    """The under-printed cells a check that holds only within rounding depends on, each
+    with (checks, i, the other blamed cells).
 
     A cell is blamed when reading it alone loosely (every other cell strictly) makes the
     check hold; if no single cell does, every under-printed cell of the check is blamed.
     """
     candidates = [r for r in dict.fromkeys(refs) if period.tables[r[0]].underprinted(r[1], r[2])]
+    strictly = Reader(period, loose=frozenset())
 
     def alone(ref) -> bool:
-        need = ev.solve(i, ref, reader(period, {}))
+        need = checks.solve(i, ref, strictly)
         own = period.tables[ref[0]].interval(ref[1], ref[2], LOOSE)
         return need is None or (need[0] <= own[1] and own[0] <= need[1])
     blamed = [r for r in candidates if alone(r)] or candidates
-    return [(r, (ev, i, frozenset(blamed) - {r})) for r in blamed]
+    return [(r, (checks, i, frozenset(blamed) - {r})) for r in blamed]
 
 
-def reader(period: Period, override: dict, loose: frozenset = frozenset()):
-    """How `solve` reads other cells: an override, else loosely if in `loose`, else strictly."""
-    def interval_of(ref):
-        if ref in override:
-            return override[ref]
-        return period.tables[ref[0]].interval(ref[1], ref[2], LOOSE if ref in loose else STRICT)
-    return interval_of
-
-
-def findings(rule, rounding: dict, period: Period) -> list[Finding]:
-    """One warning per under-printed cell, with the value that makes its checks exact.
+def checks(rounding: dict, period) -> Listed:
+    """One failing check per under-printed cell, with the value that makes its checks exact.
 
     Cells are solved most-constrained first; a cell solved later reads the cells already
     solved at their suggested values (so that 33.8 = 25.7 + 8.08 suggests 33.82 once 25.7 is
     known to be 25.74), and any other blamed cell loosely.
     """
-    out: list[Finding] = []
+    out = Listed()
     fixed: dict = {}
     order = sorted(rounding, key=lambda ref: (-len(rounding[ref]), ref))
     for ref in order:
@@ -52,27 +44,29 @@ def findings(rule, rounding: dict, period: Period) -> list[Finding]:
         table = period.tables[ref[0]]
         conv = table.convention[ref[2]]
         lo, hi = Fraction(-10**30), Fraction(10**30)
-        for _, _, (ev, i, others) in needs:
-            iv = ev.solve(i, ref, reader(period, fixed, others))
+        for _, _, (checks_, i, others) in needs:
+            iv = checks_.solve(i, ref, Reader(period, loose=others, override=fixed))
             if iv is not None:
                 lo, hi = max(lo, iv[0]), min(hi, iv[1])
         suggestion = _suggest(lo, hi, conv)
         if suggestion is not None:
             fixed[ref] = numbers.parse(suggestion).interval(decimals=conv)
         printed = table.text(ref[1], ref[2])
-        checks = tuple(f"{rid} {label}" for rid, label, _ in needs)
         loose = table.interval(ref[1], ref[2], LOOSE)
         strict = table.interval(ref[1], ref[2], STRICT)
-        msg = (f"{table.units.iloc[ref[1]]} {printed!r} is printed with fewer decimals than its "
-               f"column ({conv}); {len(needs)} check(s) hold only reading it as "
-               f"[{numbers.fmt(loose[0])}, {numbers.fmt(loose[1])}]")
-        msg += f"; exact with {suggestion}" if suggestion else "; no single value makes them exact"
-        out.append(Finding(
-            rule.id, rule.severity, msg, ref[0], (period.cell(ref),),
-            expected=Value(suggestion or "", _f(lo), _f(hi)) if lo <= hi else None,
+        fields = {
+            "unit": str(table.units.iloc[ref[1]]), "printed": printed, "decimals": str(conv),
+            "count": str(len(needs)),
+            "interval": f"[{numbers.fmt(loose[0])}, {numbers.fmt(loose[1])}]",
+            "remedy": f"exact with {suggestion}" if suggestion
+            else "no single value makes them exact",
+            "suggestion": suggestion or ""}
+        out.add(FAIL, table.label(ref[1]), (ref,), Discrepancy(
+            fields, expected=Value(suggestion or "", _f(lo), _f(hi)) if lo <= hi else None,
             actual=Value(printed, _f(loose[0]), _f(loose[1])),
             miss=_f(max(Fraction(strict[0]) - hi, lo - strict[1], 0)) if lo <= hi else None,
-            reading=STRICT, suggestion=suggestion, checks=checks))
+            reading=STRICT, suggestion=suggestion,
+            checks=tuple(f"{rid} {label}" for rid, label, _ in needs)), ref[0])
     return out
 
 

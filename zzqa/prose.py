@@ -16,14 +16,14 @@ in the file.  Then:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlsource
-from .model import InputError
-from .period import read_text
+from .model import InputError, ProseNumber
 
 TOKEN = re.compile(r"\d+(?:\.\d+)?")
 _DASHES = str.maketrans({c: "-" for c in "—–－‐‑‒―~～"})
@@ -60,9 +60,17 @@ class Prose:
     paragraphs: list[Paragraph]
     tokens: list[Token] = field(default_factory=list)
 
+    def __post_init__(self):
+        self._at = {(t.paragraph, t.start): t for t in self.tokens}
+
     def token_at(self, paragraph: int, start: int) -> Token | None:
-        return next((t for t in self.tokens if (t.paragraph, t.start) == (paragraph, start)),
-                    None)
+        if len(self._at) != len(self.tokens):
+            self._at = {(t.paragraph, t.start): t for t in self.tokens}
+        return self._at.get((paragraph, start))
+
+    def verdicts(self) -> list[ProseNumber]:
+        return [ProseNumber(self.file, t.line, t.column, t.text, float(t.text), t.kind,
+                            t.verdict, t.rule, t.expected) for t in self.tokens]
 
 
 def normalise(text: str) -> str:
@@ -75,8 +83,8 @@ def _norm_char(c: str) -> str:
     return unicodedata.normalize("NFKC", c).translate(_DASHES)
 
 
-def read(root: Path, file: str) -> Prose:
-    text = read_text(root / file)
+def read(text: str, file: str) -> Prose:
+    """The prose `text` (of `file`), in paragraphs, with its numbers as tokens."""
     paragraphs, norm, where = [], [], []
     for line_no, line in enumerate(text.split("\n"), 1):
         if not line.strip() or line.lstrip().startswith(("- ", "* ")):  # a list item: its own
@@ -105,7 +113,7 @@ class Recogniser:
     pattern: re.Pattern
 
 
-def load_recognisers(path: Path) -> list[Recogniser]:
+def recognisers(path: Path) -> list[Recogniser]:
     if not path.exists():
         raise InputError(path, "missing: without it every date and section number of the "
                          "prose would be reported as an unlinked figure")
@@ -121,16 +129,21 @@ def load_recognisers(path: Path) -> list[Recogniser]:
 
 def recognise(prose: Prose, recognisers: list[Recogniser]) -> None:
     """Mark the numbers inside a recogniser's match as not figures (first class wins)."""
-    for p, para in enumerate(prose.paragraphs):
+    by_paragraph: dict[int, list[Token]] = {}
+    for t in prose.tokens:
+        by_paragraph.setdefault(t.paragraph, []).append(t)
+    for p, tokens in by_paragraph.items():
+        norm = prose.paragraphs[p].norm
         spans = [(m.start(), m.end(), r.kind) for r in recognisers
-                 for m in r.pattern.finditer(para.norm)]
-        for t in prose.tokens:
-            if t.paragraph == p and t.kind == "figure":
+                 for m in r.pattern.finditer(norm)]
+        for t in tokens:
+            if t.kind == "figure":
                 hit = next((k for a, b, k in spans if a <= t.start and t.end <= b), None)
                 if hit:
                     t.kind, t.verdict = hit, "not_a_figure"
 
 
+@functools.lru_cache(maxsize=4096)
 def compile_template(text: str) -> re.Pattern:
     """A template: literal text with {name} number placeholders, {name:units} unit lists,
     [a|b] alternatives and … for any text in between (within the paragraph); spacing and

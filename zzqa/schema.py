@@ -102,6 +102,19 @@ def _totals_per_group(frame: pd.DataFrame, key: tuple[str, ...]) -> int:
     return int(totals.groupby(others).size().max()) if others else len(totals)
 
 
+def problems(period) -> list[Problem]:
+    """Every problem of the period: missing tables, each table's schema, missing prose."""
+    out = [Problem("table-missing", name, None, None, path)
+           for name, path in period.missing_tables.items()]
+    for table in period.tables.values():
+        out += validate(table)
+    if period.prose is None or not period.prose.strip():
+        what = "missing" if period.prose is None else "empty"
+        out.append(Problem("prose-missing", "prose", None, None,
+                           period.prose_file or "bulletin.md", what))
+    return out
+
+
 def validate(table: Table) -> list[Problem]:
     try:
         build(table).validate(parsed_frame(table), lazy=True)

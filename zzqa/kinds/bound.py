@@ -21,10 +21,12 @@ from fractions import Fraction
 import numpy as np
 
 from .. import numbers
-from ..checks import Evaluated, decide, unevaluable
+from ..checks import Checks, Discrepancy, Read, decide, unevaluable
 from ..model import LOOSE, STRICT, Value
-from ..period import BLANK
+from ..numbers import BLANK
 
+PREFIX = "B"
+STAGE = "table"
 OPTIONS = {
     "required": ["table"],
     "properties": {
@@ -35,54 +37,69 @@ OPTIONS = {
     },
 }
 MESSAGE = "{label}: printed {actual}, but the column allows {expected} points (off by {miss})"
+FIELDS = ("label", "expected", "actual", "miss")
 
 
 def columns(params: dict) -> list:
     return [(params["table"], c) for c in params.get("columns", [])] or [(params["table"], None)]
 
 
-def evaluate(rule, period) -> list:
+def check(rule, ctx) -> list:
     p = rule.params
-    table = period.tables[p["table"]]
+    table = ctx.period.tables[p["table"]]
     names = p.get("columns") or [c.name for c in table.spec.columns if c.max_points is not None]
     rows = np.flatnonzero(~table.is_total.to_numpy())
     out = []
     for name in names:
-        col = table.spec.column(name)
         if not table.has(name):
             out.append(unevaluable(name, f"column {name} of {table.name} is missing"))
             continue
-        top = p.get("max", col.max_points)
-        top_s = None if top is None else round(top * numbers.UNIT)
-        low_s = None if "min" not in p else round(p["min"] * numbers.UNIT)
-        a = table.arrays(name)
+        top = p.get("max", table.spec.column(name).max_points)
+        out.append(Bounds(table, name, rows, p.get("min"), top))
+    return out
+
+
+class Bounds(Checks):
+    """Each unit row's cell of one column lies within [low, top] (either may be None)."""
+
+    blame = True
+    relation = "<="
+
+    def __init__(self, table, column: str, rows, low, top):
+        self.table, self.column, self.rows, self.low, self.top = table, column, rows, low, top
+        self.top_s = None if top is None else round(top * numbers.UNIT)
+        self.low_s = None if low is None else round(low * numbers.UNIT)
+        a = self.a = table.arrays(column)
         ok = {}
         for reading in (STRICT, LOOSE):
             half = (a.half_strict if reading == STRICT else a.half_loose)[rows]
             lo, hi = a.val[rows] - half, a.val[rows] + half
             good = np.ones(len(rows), bool)
-            if top_s is not None:
-                good &= lo <= top_s
-            if low_s is not None:
-                good &= hi >= low_s
+            if self.top_s is not None:
+                good &= lo <= self.top_s
+            if self.low_s is not None:
+                good &= hi >= self.low_s
             ok[reading] = good
-        bounds = (f"{p['min']} to {top}" if low_s is not None and top is not None
-                  else f"at most {top}" if top is not None else f"at least {p['min']}")
+        self.status = decide(ok[STRICT], ok[LOOSE], a.state[rows] >= BLANK)
+        self.reads = [Read(table, column, rows)]
 
-        def miss(i, reading, a=a, top_s=top_s, low_s=low_s):
-            v = int(a.val[rows[i]])
-            gap = max(v - top_s if top_s is not None else 0, low_s - v if low_s is not None else 0)
-            return numbers.to_float(max(gap, 0))
+    def label(self, i):
+        return self.table.label(self.rows[i])
 
-        out.append(Evaluated(
-            status=decide(ok[STRICT], ok[LOOSE], a.state[rows] >= BLANK),
-            label=lambda i: table.key().iloc[rows[i]],
-            cells=lambda i, name=name: [(table.name, int(rows[i]), name)],
-            expected=lambda i, r, bounds=bounds, top=top: Value(bounds, p.get("min"), top),
-            actual=lambda i, r, name=name: Value(table.text(rows[i], name)),
-            miss=miss, relation="<=", reads=[(table, name, rows)],
-            solve=lambda i, ref, f, top_s=top_s, low_s=low_s: (
-                Fraction(-10**30 if low_s is None else low_s),
-                Fraction(10**30 if top_s is None else top_s)),
-        ))
-    return out
+    def cells(self, i):
+        return [(self.table.name, int(self.rows[i]), self.column)]
+
+    def explain(self, i):
+        low, top = self.low, self.top
+        words = (f"{low} to {top}" if low is not None and top is not None
+                 else f"at most {top}" if top is not None else f"at least {low}")
+        v = int(self.a.val[self.rows[i]])
+        gap = max(v - self.top_s if self.top_s is not None else 0,
+                  self.low_s - v if self.low_s is not None else 0)
+        return Discrepancy({}, Value(words, low, top),
+                           Value(self.table.text(self.rows[i], self.column)),
+                           numbers.to_float(max(gap, 0)), LOOSE)
+
+    def solve(self, i, ref, reader):
+        return (Fraction(-10**30 if self.low_s is None else self.low_s),
+                Fraction(10**30 if self.top_s is None else self.top_s))

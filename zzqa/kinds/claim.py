@@ -22,9 +22,12 @@ rounded, or divided by the wrong base misinforms exactly them.
 
 from __future__ import annotations
 
-from .. import expr
+from .. import claims, expr
+from ..checks import EXCUSED, UNEVALUABLE, Listed
 from ..prose import compiled, placeholders
 
+PREFIX = "C"
+STAGE = "prose"
 OPTIONS = {
     "required": ["text"],
     "properties": {
@@ -35,6 +38,7 @@ OPTIONS = {
 }
 MESSAGE = ("prose says {actual} but {source} gives {expected} "
            "(the prose figure misses it by {miss})")
+FIELDS = ("label", "actual", "expected", "source", "miss", "name")
 
 
 def columns(params: dict) -> list:
@@ -55,3 +59,26 @@ def columns(params: dict) -> list:
             raise expr.ExprError(f"{unknown[0]!r} is neither a cell nor a placeholder")
         refs += [(r.table, r.column) for r in expr.refs(node)]
     return refs
+
+
+def check(rule, ctx) -> list:
+    return [judge(rule, ctx, lambda rule, match, p, text, ctx, out: claims.claim(
+        rule, match, p, text, ctx.period, out))]
+
+
+def judge(rule, ctx, one) -> Listed:
+    """Every sentence the rule's template matches, judged by `one` (a claim or a ranking);
+    without prose, the rule's checks are excused (the schema rule says the prose is missing)."""
+    out = Listed(table=claims.TABLE)
+    text = ctx.prose
+    if text is None:
+        out.add(EXCUSED, rule.title)
+        return out
+    pattern = compiled(rule.params["text"])
+    for p, para in enumerate(text.paragraphs):
+        for match in pattern.finditer(para.norm):
+            one(rule, match, p, text, ctx, out)
+    if not len(out):
+        out.add(UNEVALUABLE, rule.title, (), f"the template matches no sentence of {text.file} "
+                "(reworded?)")
+    return out

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..checks import Operand, linear, unevaluable
+from ..checks import Linear, Operand, unevaluable
 from ..formula import FormulaError, parse
 
+PREFIX = "X"
+STAGE = "table"
 OPTIONS = {
     "required": ["formulas"],
     "properties": {
@@ -33,6 +35,7 @@ OPTIONS = {
     },
 }
 MESSAGE = "{label}: {formula} — {expected} expected, {actual} printed (misses by {miss})"
+FIELDS = ("label", "expected", "actual", "miss", "formula")
 
 
 def columns(params: dict) -> list:
@@ -45,7 +48,8 @@ def columns(params: dict) -> list:
     return refs
 
 
-def evaluate(rule, period) -> list:
+def check(rule, ctx) -> list:
+    period = ctx.period
     zero = set(rule.params.get("absent_is_zero", []))
     which = rule.params.get("rows", "all")
     out = []
@@ -68,8 +72,6 @@ def evaluate(rule, period) -> list:
             table = period.tables[t.table]
             return Operand(table, t.column, rows(table), coef=t.coef,
                            absent_is_zero=t.table in zero)
-        ev = linear([operand(t) for t in f.lhs], [operand(t) for t in f.rhs], f.relation,
-                    len(units), lambda i, units=units: units[i])
-        ev.fields = lambda i, text=text: {"formula": text}
-        out.append(ev)
+        out.append(Linear([operand(t) for t in f.lhs], [operand(t) for t in f.rhs], f.relation,
+                          len(units), lambda i, units=units: units[i], text))
     return out

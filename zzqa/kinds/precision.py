@@ -20,8 +20,22 @@ read as 0.20±0.005 the parts give [15.755, 15.785]... holds; a cell that needed
 be reported as "exact with 0.21".
 """
 
+from __future__ import annotations
+
+from .. import precision
+
+PREFIX = "D"
+STAGE = "derived"
 OPTIONS = {"properties": {}}
+MESSAGE = ("{unit} {printed!r} is printed with fewer decimals than its column ({decimals}); "
+           "{count} check(s) hold only reading it as {interval}; {remedy}")
+FIELDS = ("label", "unit", "printed", "decimals", "count", "interval", "remedy", "suggestion")
 
 
 def columns(params: dict) -> list:
     return []
+
+
+def check(rule, ctx) -> list:
+    """One failing check per under-printed cell that checks of earlier stages need."""
+    return [precision.checks(ctx.rounding, ctx.period)]

@@ -21,10 +21,12 @@ from fractions import Fraction
 import numpy as np
 
 from .. import numbers
-from ..checks import UNBOUNDED, Evaluated, absent_columns, decide, unevaluable
+from ..checks import UNBOUNDED, Checks, Discrepancy, Read, absent_columns, decide, unevaluable
 from ..model import LOOSE, STRICT, Value
-from ..period import NUMBER
+from ..numbers import NUMBER
 
+PREFIX = "K"
+STAGE = "table"
 OPTIONS = {
     "required": ["table", "rank", "score"],
     "properties": {
@@ -35,50 +37,82 @@ OPTIONS = {
     },
 }
 MESSAGE = "{label}: score {score} allows rank {expected}, printed rank {actual}"
+FIELDS = ("label", "expected", "actual", "miss", "score")
 
 
 def columns(params: dict) -> list:
     return [(params["table"], params["rank"]), (params["table"], params["score"])]
 
 
-def evaluate(rule, period) -> list:
+def check(rule, ctx) -> list:
     p = rule.params
-    table = period.tables[p["table"]]
+    table = ctx.period.tables[p["table"]]
     if missing := absent_columns(table, [p["rank"], p["score"]]):
         return [unevaluable(p["rank"], f"column {missing[0]} of {table.name} is missing")]
-    rows = np.flatnonzero(~table.is_total.to_numpy())
-    sa, ra = table.arrays(p["score"]), table.arrays(p["rank"])
-    sign = -1 if p.get("order") == "ascending" else 1
-    # a score that is not a number ("-", "/", blank) is unknown: it may be above anyone
-    scored = sa.state[rows] == NUMBER
-    missing = ~scored | (ra.state[rows] != NUMBER)
-    rank = ra.val[rows] // numbers.UNIT
-    span, ok = {}, {}
-    for reading in (STRICT, LOOSE):
-        half = (sa.half_strict if reading == STRICT else sa.half_loose)[rows]
-        lo, hi = sign * sa.val[rows] - half, sign * sa.val[rows] + half
-        known = np.sort(lo[scored])
-        above = len(known) - np.searchsorted(known, hi, side="right")  # certainly above
-        highs = np.sort(hi[scored])
-        at_or_above = (len(highs) - np.searchsorted(highs, lo, side="left") - 1  # minus itself
-                       + int((~scored).sum()))
-        span[reading] = (1 + above, 1 + at_or_above)
-        ok[reading] = (span[reading][0] <= rank) & (rank <= span[reading][1])
+    return [Ranks(table, p["rank"], p["score"], -1 if p.get("order") == "ascending" else 1)]
 
-    def solve(i, ref, interval_of):
+
+class Ranks(Checks):
+    """Each unit row's printed rank against the order of every unit's score."""
+
+    blame = True
+    coupled = True
+
+    def __init__(self, table, rank_col: str, score_col: str, sign: int):
+        self.table, self.rank_col, self.score_col, self.sign = table, rank_col, score_col, sign
+        self.rows = rows = np.flatnonzero(~table.is_total.to_numpy())
+        sa, ra = table.arrays(score_col), table.arrays(rank_col)
+        # a score that is not a number ("-", "/", blank) is unknown: it may be above anyone
+        self.scored = scored = sa.state[rows] == NUMBER
+        self.missing = ~scored | (ra.state[rows] != NUMBER)
+        self.rank = rank = ra.val[rows] // numbers.UNIT
+        self.span, ok = {}, {}
+        for reading in (STRICT, LOOSE):
+            half = (sa.half_strict if reading == STRICT else sa.half_loose)[rows]
+            lo, hi = sign * sa.val[rows] - half, sign * sa.val[rows] + half
+            known = np.sort(lo[scored])
+            above = len(known) - np.searchsorted(known, hi, side="right")  # certainly above
+            highs = np.sort(hi[scored])
+            at_or_above = (len(highs) - np.searchsorted(highs, lo, side="left") - 1  # not itself
+                           + int((~scored).sum()))
+            self.span[reading] = (1 + above, 1 + at_or_above)
+            ok[reading] = (self.span[reading][0] <= rank) & (rank <= self.span[reading][1])
+        self.status = decide(ok[STRICT], ok[LOOSE], self.missing)
+        self.reads = [Read(table, rank_col, rows), Read(table, score_col, rows)]
+
+    def label(self, i):
+        return self.table.label(self.rows[i])
+
+    def cells(self, i):
+        return [(self.table.name, int(self.rows[i]), c) for c in (self.rank_col, self.score_col)]
+
+    def explain(self, i):
+        a, b = (int(x[i]) for x in self.span[LOOSE])
+        r = int(self.rank[i])
+        return Discrepancy({"score": self.table.text(self.rows[i], self.score_col)},
+                           Value(str(a) if a == b else f"{a}–{b}", a, b),
+                           Value(self.table.text(self.rows[i], self.rank_col), r, r),
+                           float(max(a - r, r - b, 0)), LOOSE)
+
+    def _others(self, i: int, reader) -> list:
+        """The other units' scores, signed so that larger ranks higher, as `reader` reads them."""
+        ivs = [reader((self.table.name, int(r), self.score_col))
+               for k, r in enumerate(self.rows) if k != i and self.scored[k]]
+        return [sorted((self.sign * iv[0], self.sign * iv[1])) for iv in ivs if iv]
+
+    def solve(self, i, ref, reader):
         """The rank the scores allow, or the score range the printed rank allows (the other
-        units' scores read as `interval_of` says)."""
-        if ref[2] == p["rank"]:
-            a, b = (int(x[i]) * numbers.UNIT for x in span[LOOSE])
+        units' scores read as `reader` says)."""
+        if ref[2] == self.rank_col:
+            a, b = (int(x[i]) * numbers.UNIT for x in self.span[LOOSE])
             return Fraction(a), Fraction(b)
-        if missing[i]:
+        if self.missing[i]:
             return None
-        others = [interval_of((table.name, int(r), p["score"])) for k, r in enumerate(rows)
-                  if k != i and scored[k]]
-        signed = [sorted((sign * iv[0], sign * iv[1])) for iv in others if iv]
+        signed = self._others(i, reader)
         lows = sorted((a for a, _ in signed), reverse=True)
         highs = sorted((b for _, b in signed), reverse=True)
-        r, unknown = int(rank[i]), int((~scored).sum()) - (0 if scored[i] else 1)
+        r = int(self.rank[i])
+        unknown = int((~self.scored).sum()) - (0 if self.scored[i] else 1)
         if r < 1:
             return None  # no score puts a unit at rank 0 or below
         # 1 + #(lows above s) <= r  and  r <= 1 + #(highs at or above s) + unknown
@@ -86,34 +120,15 @@ def evaluate(rule, period) -> list:
         need = r - 1 - unknown
         hi = Fraction(highs[need - 1]) if 0 < need <= len(highs) else (
             UNBOUNDED if need <= 0 else -UNBOUNDED)
-        lo, hi = (lo, hi) if sign > 0 else (-hi, -lo)
-        return lo, hi
+        return (lo, hi) if self.sign > 0 else (-hi, -lo)
 
-    def holds(i, interval_of):
-        """Check i with every score read as `interval_of` says (loosely otherwise)."""
-        if missing[i]:
+    def holds(self, i, reader):
+        """Check i with every score read as `reader` says."""
+        if self.missing[i]:
             return True
-        ivs = [interval_of((table.name, int(r), p["score"])) if scored[k] else None
-               for k, r in enumerate(rows)]
-        lo, hi = sorted((sign * ivs[i][0], sign * ivs[i][1]))
-        signed = [sorted((sign * iv[0], sign * iv[1])) for k, iv in enumerate(ivs)
-                  if iv is not None and k != i]
+        own = reader((self.table.name, int(self.rows[i]), self.score_col))
+        lo, hi = sorted((self.sign * own[0], self.sign * own[1]))
+        signed = self._others(i, reader)
         above = sum(1 for a, _ in signed if a > hi)
-        at_or_above = sum(1 for _, b in signed if b >= lo) + int((~scored).sum())
-        return 1 + above <= int(rank[i]) <= 1 + at_or_above
-
-    def expected(i, reading):
-        a, b = (int(x[i]) for x in span[reading])
-        return Value(str(a) if a == b else f"{a}–{b}", a, b)
-
-    return [Evaluated(
-        status=decide(ok[STRICT], ok[LOOSE], missing),
-        label=lambda i: table.key().iloc[rows[i]],
-        cells=lambda i: [(table.name, int(rows[i]), c) for c in (p["rank"], p["score"])],
-        expected=expected,
-        actual=lambda i, reading: Value(table.text(rows[i], p["rank"]), int(rank[i]), int(rank[i])),
-        miss=lambda i, r: float(max(span[r][0][i] - rank[i], rank[i] - span[r][1][i], 0)),
-        fields=lambda i: {"score": table.text(rows[i], p["score"])},
-        reads=[(table, p["rank"], rows), (table, p["score"], rows)],
-        solve=solve, coupled=True, holds=holds,
-    )]
+        at_or_above = sum(1 for _, b in signed if b >= lo) + int((~self.scored).sum())
+        return 1 + above <= int(self.rank[i]) <= 1 + at_or_above

@@ -21,9 +21,13 @@ for exactly those three → holds.
 
 from __future__ import annotations
 
+from .. import claims
 from ..formula import parse
 from ..prose import compiled
+from .claim import judge
 
+PREFIX = "C"
+STAGE = "prose"
 OPTIONS = {
     "required": ["text", "table", "score"],
     "properties": {
@@ -33,10 +37,21 @@ OPTIONS = {
         "all_equal": {"type": "boolean"},
     },
 }
-MESSAGE = "{label}: the prose names {actual}; by {score} it is {expected}"
+MESSAGE = {
+    None: "the prose names {named} as {word}; by {score} ({value}) it is {units}",
+    "wrong-units": "the prose names {named} as {word}; by {score} ({value}) it is {units}",
+    "unknown-unit": "{name!r} is not a unit the tables know (checks/units.yaml)",
+    "not-equal": "the prose says all scores are equal; {score} ranges from {low} to {high}",
+}
+FIELDS = ("label", "score", "named", "word", "value", "units", "name", "low", "high")
 
 
 def columns(params: dict) -> list:
     compiled(params["text"])
     formula = parse(f"score = {params['score']}")
     return [(params["table"], t.column) for t in formula.rhs]
+
+
+def check(rule, ctx) -> list:
+    return [judge(rule, ctx, lambda rule, match, p, text, ctx, out: claims.ranking(
+        rule, match, p, text, ctx.period, ctx.form, out))]

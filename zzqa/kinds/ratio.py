@@ -24,12 +24,14 @@ from fractions import Fraction
 import numpy as np
 
 from .. import numbers
-from ..checks import Evaluated, absent_columns, decide, unevaluable
+from ..checks import Checks, Discrepancy, Read, absent_columns, bounds, decide, unevaluable
 from ..formula import parse_ratio
 from ..model import LOOSE, STRICT, Value
 from ..period import BLANK, NUMBER, ZERO_MARKER
 from .row_identity import rows_of
 
+PREFIX = "P"
+STAGE = "table"
 OPTIONS = {
     "required": ["table", "ratios"],
     "properties": {
@@ -39,8 +41,13 @@ OPTIONS = {
         "where": {"type": "object", "additionalProperties": {"type": "string"}},
     },
 }
-MESSAGE = ("{label}: {formula} — 100 × {numerator} / {denominator} = {expected}%, "
-           "printed {actual} (misses by {miss} points)")
+MESSAGE = {
+    None: ("{label}: {formula} — 100 × {numerator} / {denominator} = {expected}%, "
+           "printed {actual} (misses by {miss} points)"),
+    "no-plan": ("{label}: {formula} — the plan {denominator} is zero or not applicable, so "
+                "the percentage must be '-', but it prints {actual}"),
+}
+FIELDS = ("label", "expected", "actual", "miss", "formula", "numerator", "denominator")
 HUNDRED = 100 * numbers.UNIT
 
 
@@ -50,12 +57,6 @@ def columns(params: dict) -> list:
         r = parse_ratio(text)
         out += [(params["table"], t.column) for t in (r.percent, r.numerator, r.denominator)]
     return out
-
-
-def _bounds(table, column, rows, reading):
-    a = table.arrays(column)
-    half = a.half_strict if reading == STRICT else a.half_loose
-    return a.val[rows] - half[rows], a.val[rows] + half[rows], a.state[rows]
 
 
 def _leq(a, b, c, d) -> np.ndarray:
@@ -72,8 +73,8 @@ def _leq(a, b, c, d) -> np.ndarray:
     return out
 
 
-def evaluate(rule, period) -> list:
-    table = period.tables[rule.params["table"]]
+def check(rule, ctx) -> list:
+    table = ctx.period.tables[rule.params["table"]]
     rows = rows_of(table, rule.params.get("rows", "all"), rule.params.get("where"))
     out = []
     for text in rule.params["ratios"]:
@@ -84,9 +85,9 @@ def evaluate(rule, period) -> list:
             continue
         ok, b = {}, {}
         for reading in (STRICT, LOOSE):
-            p1, p2, ps = _bounds(table, p_col, rows, reading)
-            n1, n2, ns = _bounds(table, n_col, rows, reading)
-            d1, d2, ds = _bounds(table, d_col, rows, reading)
+            p1, p2, ps = bounds(table, p_col, rows, reading)
+            n1, n2, ns = bounds(table, n_col, rows, reading)
+            d1, d2, ds = bounds(table, d_col, rows, reading)
             b[reading] = (p1, p2, n1, n2, d1, d2)
             # ratio interval [100 n1/d2, 100 n2/d1] meets [p1, p2]  (all scaled by UNIT)
             hundred = np.full(len(rows), HUNDRED, dtype=np.int64)
@@ -97,7 +98,7 @@ def evaluate(rule, period) -> list:
         missing = (ps >= BLANK) | (ns >= BLANK) | (ds >= BLANK)
         not_printed = (ps == BLANK) & (ns == BLANK) & (ds == BLANK)
         status = decide(ok[STRICT], ok[LOOSE], missing, not_printed)
-        out.append(_evaluated(table, rows, r, status, b))
+        out.append(Ratios(table, rows, r, status, b))
     return out
 
 
@@ -108,32 +109,46 @@ def _ratio(b, i) -> tuple[Fraction, Fraction] | None:
     return Fraction(HUNDRED * n1, d2), Fraction(HUNDRED * n2, d1)
 
 
-def _evaluated(table, rows, r, status, b) -> Evaluated:
-    p_col, n_col, d_col = r.percent.column, r.numerator.column, r.denominator.column
+class Ratios(Checks):
+    """percent = 100 × numerator / denominator on each of the rows."""
 
-    def expected(i, reading):
-        iv = _ratio(b[reading], i)
+    blame = True
+
+    def __init__(self, table, rows, r, status, b):
+        self.table, self.rows, self.r, self.status, self.b = table, rows, r, status, b
+        self.cols = (r.percent.column, r.numerator.column, r.denominator.column)
+        self.reads = [Read(table, c, rows) for c in self.cols]
+
+    def label(self, i):
+        return self.table.label(self.rows[i])
+
+    def formula(self, i):
+        return self.r.text
+
+    def cells(self, i):
+        return [(self.table.name, int(self.rows[i]), c) for c in self.cols]
+
+    def explain(self, i):
+        table, row = self.table, self.rows[i]
+        p_col, n_col, d_col = self.cols
+        iv = _ratio(self.b[LOOSE], i)
+        p1, p2 = int(self.b[LOOSE][0][i]), int(self.b[LOOSE][1][i])
+        actual = Value(table.text(row, p_col), numbers.to_float(p1), numbers.to_float(p2))
+        fields = {"formula": self.r.text, "numerator": table.text(row, n_col),
+                  "denominator": table.text(row, d_col)}
         if iv is None:
-            return Value("no plan (division by zero)")
+            return Discrepancy(fields, Value("no plan (division by zero)"), actual, None, LOOSE,
+                               variant="no-plan")
         lo, hi = (float(x / numbers.UNIT) for x in iv)
-        return Value(f"{lo:.3f}–{hi:.3f}", lo, hi)
-
-    def actual(i, reading):
-        p1, p2 = int(b[reading][0][i]), int(b[reading][1][i])
-        return Value(table.text(rows[i], p_col), numbers.to_float(int(p1)),
-                     numbers.to_float(int(p2)))
-
-    def miss(i, reading):
-        iv = _ratio(b[reading], i)
-        if iv is None:
-            return None
-        p1, p2 = int(b[reading][0][i]), int(b[reading][1][i])
         gap = max(iv[0] - p2, p1 - iv[1], 0)
-        return float(gap / numbers.UNIT)
+        return Discrepancy(fields, Value(f"{lo:.3f}–{hi:.3f}", lo, hi), actual,
+                           float(gap / numbers.UNIT), LOOSE)
 
-    def solve(i, ref, interval_of):
+    def solve(self, i, ref, reader):
+        p_col, n_col, d_col = self.cols
+
         def pick(c):
-            iv = interval_of((table.name, int(rows[i]), c))
+            iv = reader((self.table.name, int(self.rows[i]), c))
             return (0, 0) if iv is None else iv
         (p1, p2), (n1, n2), (d1, d2) = ((int(x), int(y)) for x, y in
                                         (pick(p_col), pick(n_col), pick(d_col)))
@@ -145,15 +160,3 @@ def _evaluated(table, rows, r, status, b) -> Evaluated:
         if col == d_col and p1 > 0:
             return Fraction(HUNDRED * n1, p2), Fraction(HUNDRED * n2, p1)
         return None
-
-    def fields(i):
-        return {"formula": r.text, "numerator": table.text(rows[i], n_col),
-                "denominator": table.text(rows[i], d_col)}
-
-    return Evaluated(
-        status=status,
-        label=lambda i: table.key().iloc[rows[i]],
-        cells=lambda i: [(table.name, int(rows[i]), c) for c in (p_col, n_col, d_col)],
-        expected=expected, actual=actual, miss=miss, solve=solve, fields=fields,
-        reads=[(table, c, rows) for c in (p_col, n_col, d_col)],
-    )

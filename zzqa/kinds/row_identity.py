@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import Operand, absent_columns, linear, unevaluable
+from ..checks import Linear, Operand, absent_columns, unevaluable
 from ..formula import parse
 
+PREFIX = "R"
+STAGE = "table"
 OPTIONS = {
     "required": ["table", "formulas"],
     "properties": {
@@ -32,6 +34,7 @@ OPTIONS = {
     },
 }
 MESSAGE = "{label}: {formula} — {expected} expected, {actual} printed (misses by {miss})"
+FIELDS = ("label", "expected", "actual", "miss", "formula")
 
 
 def columns(params: dict) -> list:
@@ -49,8 +52,8 @@ def rows_of(table, which: str, where: dict | None = None) -> np.ndarray:
     return np.flatnonzero(mask)
 
 
-def evaluate(rule, period) -> list:
-    table = period.tables[rule.params["table"]]
+def check(rule, ctx) -> list:
+    table = ctx.period.tables[rule.params["table"]]
     rows = rows_of(table, rule.params.get("rows", "all"), rule.params.get("where"))
     out = []
     for text in rule.params["formulas"]:
@@ -63,7 +66,5 @@ def evaluate(rule, period) -> list:
 
         def label(i, rows=rows):
             return table.key().iloc[rows[i]]
-        ev = linear(lhs, rhs, f.relation, len(rows), label)
-        ev.fields = lambda i, text=text: {"formula": text}
-        out.append(ev)
+        out.append(Linear(lhs, rhs, f.relation, len(rows), label, text))
     return out

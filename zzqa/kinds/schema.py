@@ -16,16 +16,25 @@ matched across tables: both would make later checks silently skip the row.
 so the row identity and ratio checks of that row cannot be evaluated.
 """
 
+from __future__ import annotations
+
+from ..checks import FAIL, Discrepancy, Listed
+from ..model import Cell, Value
+
+PREFIX = "T"
+STAGE = "schema"
 PROBLEMS = [
     "table-missing", "column-missing", "column-unexpected", "not-a-number", "unit-unknown",
-    "key-duplicate", "total-row-multiple", "row-ragged",
+    "key-duplicate", "total-row-multiple", "row-ragged", "prose-missing",
 ]
 OPTIONS = {
     "required": ["problem"],
     "properties": {"problem": {"enum": PROBLEMS}},
 }
-# one template per problem; fields: column, value (as printed), detail
-MESSAGES = {
+# one template per problem; fields: label (the table or row), column, value (as printed),
+# detail
+MESSAGE = {
+    None: "{label}: {value!r} fails the table's description",
     "table-missing": "table file {value} is missing",
     "column-missing": "column {column!r} is missing from the header",
     "column-unexpected": "column {column!r} is not in the table's description",
@@ -34,8 +43,51 @@ MESSAGES = {
     "key-duplicate": "{value!r} appears more than once",
     "total-row-multiple": "more than one total row",
     "row-ragged": "the row has fewer cells than the header",
+    "prose-missing": "{value} is {detail}: no figure of the prose can be checked",
 }
+FIELDS = ("label", "column", "value", "detail")
 
 
 def columns(params: dict) -> list:
     return []
+
+
+def check(rule, ctx) -> list:
+    """One check per thing the problem is about (tables, columns, rows, cells), failing
+    where the schema found it."""
+    code = rule.params["problem"]
+    period = ctx.period
+    found = ctx.problems(code)
+    checks = Listed(max(population(code, period) - len(found), 0))
+    for p in found:
+        table = period.tables.get(p.table)
+        if table is None:  # the table itself, or the prose
+            cell, label = Cell(p.value, 0, ""), p.value
+        else:
+            line = int(table.lines[p.row]) if p.row is not None else 1
+            col = table.spec.column(p.column or "")
+            unit = table.text(p.row, "unit") if p.row is not None else ""
+            cell = Cell(table.file, line, p.column or "", unit, col.title if col else "")
+            label = unit or table.file
+        checks.add(FAIL, label, (cell,), Discrepancy(
+            {"column": p.column or "", "value": p.value, "detail": p.detail}, None,
+            Value(p.value), variant=code), p.table)
+    return [checks]
+
+
+def population(code: str, period) -> int:
+    """How many things a problem is checked on: tables, columns, rows or numeric cells."""
+    tables = period.tables.values()
+    if code == "table-missing":
+        return len(period.tables) + len(period.missing_tables)
+    if code == "prose-missing":
+        return 1
+    if code == "total-row-multiple":
+        return len(period.tables)
+    if code == "column-missing":
+        return sum(len(t.spec.columns) for t in tables)
+    if code == "column-unexpected":
+        return sum(len(t.raw.columns) for t in tables)
+    if code == "not-a-number":
+        return sum(len(t.raw) * len(t.columns) for t in tables)
+    return sum(len(t.raw) for t in tables)  # rows: unit-unknown, key-duplicate, row-ragged

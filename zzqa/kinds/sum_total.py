@@ -22,8 +22,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..checks import Operand, linear, unevaluable
+from ..checks import Linear, Operand, unevaluable
 
+PREFIX = "S"
+STAGE = "table"
 OPTIONS = {
     "required": ["table"],
     "properties": {
@@ -33,6 +35,7 @@ OPTIONS = {
     },
 }
 MESSAGE = "{label}: the rows add up to {expected}, the total row prints {actual} (misses by {miss})"
+FIELDS = ("label", "expected", "actual", "miss", "formula")
 
 
 def columns(params: dict) -> list:
@@ -48,8 +51,8 @@ def selected(table, params: dict) -> list[str]:
     return [c.name for c in table.spec.columns if c.kind in ("count", "amount")]
 
 
-def evaluate(rule, period) -> list:
-    table = period.tables[rule.params["table"]]
+def check(rule, ctx) -> list:
+    table = ctx.period.tables[rule.params["table"]]
     by = rule.params.get("group_by")
     groups = table.raw[by] if by else np.zeros(len(table.raw), dtype=int)
     is_total = table.is_total.to_numpy()
@@ -75,5 +78,5 @@ def evaluate(rule, period) -> list:
 
         def label(i, col=col):
             return col.title + (f" ({names[i]})" if names[i] else "")
-        out.append(linear([lhs], [rhs], "=", len(totals), label))
+        out.append(Linear([lhs], [rhs], "=", len(totals), label))
     return out

@@ -15,8 +15,33 @@ A new sentence "全市新签约项目 12 个。" matches no template: "12 is lin
 template" at its line and column.
 """
 
+from __future__ import annotations
+
+from ..checks import FAIL, Discrepancy, Listed
+from ..model import Cell, Value
+
+PREFIX = "U"
+STAGE = "derived"
 OPTIONS = {"properties": {}}
+MESSAGE = ("{value} is linked to no claim template: teach checks/rules/prose.yaml this "
+           "sentence, or mark the number as not a figure in checks/prose.yaml")
+FIELDS = ("label", "value")
 
 
 def columns(params: dict) -> list:
     return []
+
+
+def check(rule, ctx) -> list:
+    """One check per figure of the prose (numbers recognised as not figures are none):
+    it passes when a claim or ranking took it."""
+    text = ctx.prose
+    if text is None:
+        return []
+    figures = [t for t in text.tokens if t.kind == "figure"]
+    out = Listed(sum(t.verdict != "unlinked" for t in figures), table="prose")
+    for t in figures:
+        if t.verdict == "unlinked":
+            out.add(FAIL, t.text, (Cell(text.file, t.line, str(t.column)),),
+                    Discrepancy({"value": t.text}, actual=Value(t.text)))
+    return [out]

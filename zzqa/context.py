@@ -1,0 +1,51 @@
+"""What the kinds of one run share: the period, the form, and what earlier stages found.
+
+The engine runs the stages in order (zzqa/kinds STAGES); a kind reads from the context what
+an earlier stage left there — the checks that held only within rounding (precision), the
+prose and its verdicts (claims, then the unlinked numbers) — and never calls another kind.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .checks import Checks
+
+
+@dataclass(frozen=True)
+class Result:
+    """The checks one rule produced (a rule may produce several, one per formula)."""
+
+    rule: object  # catalog.Rule
+    checks: Checks
+
+
+@dataclass
+class Context:
+    period: object  # period.Period
+    form: object  # form.Form
+    results: list[Result] = field(default_factory=list)
+    # under-printed cell -> [(rule id, check name, (checks, i, other blamed cells))]
+    rounding: dict = field(default_factory=lambda: defaultdict(list))
+    _prose: object = None
+    _problems: dict | None = None
+
+    @property
+    def prose(self):
+        """The prose with its numbers recognised (zzqa/prose.py), None without prose."""
+        if self._prose is None and self.period.prose is not None:
+            from . import prose
+            doc = prose.read(self.period.prose, self.period.prose_file)
+            prose.recognise(doc, prose.recognisers(self.form.source / "prose.yaml"))
+            self._prose = doc
+        return self._prose
+
+    def problems(self, code: str) -> list:
+        """Schema problems of the period with this code (zzqa/schema.py), found once."""
+        if self._problems is None:
+            from . import schema
+            self._problems = defaultdict(list)
+            for p in schema.problems(self.period):
+                self._problems[p.code].append(p)
+        return self._problems.get(code, [])

@@ -1,0 +1,125 @@
+"""A period folder: period.yaml, one CSV file per appendix (named as checks/tables.yaml
+says, a header row of column ids, then one row per line), and bulletin.md.
+
+Files are decoded strictly as UTF-8 (a byte-order mark is dropped; CRLF and CR line ends
+count as one); an undecodable byte is an InputError naming its line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from .. import yamlsource
+from ..model import InputError
+
+PROSE = "bulletin.md"
+KNOWN = {"period.yaml", PROSE, "source.txt"}
+
+
+def read(root: Path, form):
+    from . import RawTable, Source
+
+    meta_path = root / "period.yaml"
+    if not meta_path.exists():
+        raise InputError(root, "not a period folder: period.yaml is missing")
+    meta = yamlsource.load(meta_path, "period").data
+    present = [s for s in form.tables.values() if (root / s.path).exists()]
+    missing = {s.name: s.path for s in form.tables.values() if s not in present}
+    # Arrow reads without the GIL: tables load side by side
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        loaded = pool.map(lambda s: RawTable(s.path, *read_csv(root / s.path)), present)
+        tables = {s.name: t for s, t in zip(present, loaded, strict=True)}
+    known = {s.path for s in form.tables.values()} | KNOWN
+    extra = sorted(p.name for p in root.iterdir() if p.is_file() and p.name not in known)
+    prose = read_text(root / PROSE) if (root / PROSE).exists() else None
+    return Source(root, str(meta.get("period", root.name)), meta, tables, missing, prose,
+                  PROSE if prose is not None else None, extra)
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 file; an undecodable byte is an InputError naming its line."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(path, f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+                         line) from None
+    # old-Mac CR and Windows CRLF line ends count as one line end each
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The cells of a CSV file as text, the line of each row, and its ragged rows."""
+    text = read_text(path)
+    if not text.strip():
+        raise InputError(path, "file is empty: expected a header row", 1)
+    raw = _read_fast(text)
+    if raw is not None:
+        lines, ragged = np.arange(len(raw)) + 2, np.zeros(len(raw), dtype=bool)
+    else:
+        raw, lines, ragged = _read_slow(path, text)
+    raw.columns = [str(c).strip() for c in raw.columns]
+    twice = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
+    if twice:
+        raise InputError(path, f"column {twice[0]!r} appears twice in the header", 1)
+    return raw, lines, ragged
+
+
+def _read_fast(text: str) -> pd.DataFrame | None:
+    """Arrow's multithreaded reader, for the plain case: no quotes, no blank lines, no short
+    rows (then every data row i sits on line i + 2).  None when the file needs `_read_slow`."""
+    body = text.rstrip("\n")
+    if '"' in body or "\n\n" in body or "\r" in body:
+        return None
+    header = next(csv.reader([body.split("\n", 1)[0]]))
+    if len(set(header)) != len(header):
+        return None
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(body.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={h: pa.string() for h in header},
+                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid:
+        return None
+    return table.to_pandas()
+
+
+def _read_slow(path: Path, text: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Python's csv module: any quoting; short rows are padded and marked ragged."""
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise InputError(path, f"not a readable CSV: {exc}") from None
+    if not rows:
+        raise InputError(path, "file is empty: expected a header row", 1)
+    header, data = rows[0], rows[1:]
+    if any("\n" in c for r in rows for c in r):
+        raise InputError(path, "a quoted cell spans lines; one row per line is expected")
+    lines = [i + 2 for i, r in enumerate(data) if r]  # blank lines hold no row
+    data = [r for r in data if r]
+    for r, line in zip(data, lines, strict=False):
+        if len(r) > len(header):
+            raise InputError(path, f"{len(r)} cells but the header has {len(header)}", line)
+    ragged = np.array([len(r) < len(header) for r in data], dtype=bool)
+    frame = pd.DataFrame([r + [""] * (len(header) - len(r)) for r in data], columns=header,
+                         dtype=str)
+    return frame, np.array(lines, dtype=np.int64), ragged
+
+
+
