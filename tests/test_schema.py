@@ -22,7 +22,8 @@ KINDS = {"n": "count", "a": "amount", "p": "percent", "s": "score"}
                                                         ("T006", "error", 3, "unit")}),
     ("unit,n,a,p,s\n合计,1,1,1%,1\n合 计,1,1,1%,1\n", {("T006", "error", 2, "unit"),
                                                         ("T006", "error", 3, "unit"),
-                                                        ("T007", "error", 1, "unit")}),
+    # the second total row is the one named (line 3), not the table as a whole
+                                                        ("T007", "error", 3, "unit")}),
     ("unit,n,a,p\n甲区,1,1,1%\n", {("T002", "error", 1, "s")}),                # missing column
     ("unit,n,a,p,s,x\n甲区,1,1,1%,1,9\n", {("T003", "warning", 1, "x")}),      # unexpected column
     ("unit,n,a,p,s\n甲区,1,1\n", {("T008", "error", 2, "unit")}),              # short row

@@ -87,7 +87,7 @@ class Checks:
     cannot be solved for a cell (prose, schema)."""
 
     status: np.ndarray
-    reads: list[Read] = []
+    reads: tuple[Read, ...] | list[Read] = ()
     relation: str = "="
     # coupled checks read more than their cells say (a rank depends on every score): many
     # failures can be one cell's doing, so they never count as systematic

@@ -1,83 +1,137 @@
 """Command line: `zzqa check DIR`, `zzqa rules`, `zzqa explain RULE`.
 
 Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 the input could not be
-checked (one line on stderr naming file and line).
+checked (one line on stderr naming file and line) or the command line is wrong.
+
+The loaders, the engine and the reporters pull in pandas, pyarrow, pandera and rich: they are
+imported inside the commands, so that `--help` and usage errors answer at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import textwrap
+import traceback
 from pathlib import Path
 
 import click
 
-from . import catalog as catalog_mod
-from . import engine, reporters
-from . import form as form_mod
-from . import period as period_mod
 from .model import InputError
+from .reporters import NAMES, inert  # cheap: the package imports a format only on use
+
+DEBUG = "zzqa.debug"  # key in ctx.meta, which every context of one invocation shares
 
 
 def find_checks(start: Path | None) -> Path:
     """The checks/ folder: $ZZQA_CHECKS, else the nearest checks/ above the period or cwd."""
     if os.environ.get("ZZQA_CHECKS"):
         return Path(os.environ["ZZQA_CHECKS"])
-    for base in ([start.resolve()] if start else []) + [Path.cwd()]:
+    bases = list(dict.fromkeys(([start.resolve()] if start else []) + [Path.cwd()]))
+    for base in bases:
         for folder in (base, *base.parents):
             if (folder / "checks" / "tables.yaml").exists():
                 return folder / "checks"
-    raise InputError("checks/", "no checks/ folder (tables.yaml) found; pass --checks DIR")
+    tried = " or ".join(str(b) for b in bases)
+    raise InputError("checks/tables.yaml", f"not found in {tried} or any folder above; name "
+                     "the checks/ folder with --checks DIR or the environment variable "
+                     "ZZQA_CHECKS=DIR")
 
 
 def load_catalog(checks: Path | None, start: Path | None):
+    from . import catalog as catalog_mod
+    from . import form as form_mod
     checks = checks or find_checks(start)
     form = form_mod.load(checks)
     return form, catalog_mod.load(checks, form)
 
 
-checks_option = click.option("--checks", type=click.Path(path_type=Path), default=None,
-                             help="The checks/ folder (default: nearest one above DIR or here).")
+def known_prefixes(catalog, option: str, prefixes: tuple[str, ...]) -> None:
+    """A --select or --ignore prefix that matches no rule is a typo, not a quiet exit 0."""
+    names = [n for r in catalog.rules for n in (r.id, *r.aliases)]
+    for p in prefixes:
+        if not p:
+            why = f"{p!r}: an empty prefix would match every rule"
+        elif not any(n.startswith(p.upper()) for n in names):
+            why = f"{p!r} matches no rule id or alias of the catalog"
+        else:
+            continue
+        raise click.BadParameter(f"{why}; `zzqa rules` lists them",
+                                 ctx=click.get_current_context(), param_hint=option)
+
+
+def checks_option(default: str):
+    return click.option("--checks", type=click.Path(path_type=Path), default=None,
+                        help=f"The checks/ folder (default: $ZZQA_CHECKS, else the nearest "
+                             f"checks/ in or above {default}).")
+
+
+def _debug(ctx: click.Context, _param, value: bool) -> None:
+    if value:
+        ctx.meta[DEBUG] = True
+
+
+debug_option = click.option("--debug", is_flag=True, expose_value=False, callback=_debug,
+                            help="On an internal error, print its full traceback.")
 
 
 class Cli(click.Group):
-    """Turns input errors into one line on stderr and exit 2 — never a traceback."""
+    """Input errors and bugs end in one line on stderr and exit 2 (--debug: the traceback)."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except InputError as exc:
-            click.echo(f"zzqa: {exc}", err=True)
+            click.echo(f"zzqa: {inert(exc)}", err=True)
             ctx.exit(2)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit,
-                BrokenPipeError):
+        except BrokenPipeError:  # `zzqa rules | head -1`: the reader left, nothing is wrong
+            with contextlib.suppress(OSError, ValueError):  # no real stdout under a test runner
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
-        except Exception as exc:  # a bug: still one line and exit 2
-            click.echo(f"zzqa: internal error: {type(exc).__name__}: {exc}", err=True)
+        except Exception as exc:  # a bug
+            if ctx.meta.get(DEBUG):
+                traceback.print_exc(file=sys.stderr)
+            else:
+                what = " ".join(str(exc).split())
+                click.echo(f"zzqa: internal error: {type(exc).__name__}: {inert(what)} "
+                           "(run with --debug for the traceback)", err=True)
             ctx.exit(2)
 
 
 @click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="zzqa")
+@debug_option
 def cli() -> None:
     """Rounding-aware consistency checker for published statistical bulletins."""
 
 
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(reporters.NAMES), default="text",
+@click.option("--format", "fmt", type=click.Choice(NAMES), default="text",
               show_default=True, help="Output format.")
 @click.option("--select", multiple=True, help="Only rules whose id starts with this (repeatable).")
 @click.option("--ignore", multiple=True, help="Skip rules whose id starts with this (repeatable).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error",
               show_default=True, help="Lowest severity that makes the exit status 1.")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: tty).")
-@click.option("--width", type=int, default=None, help="Width of the text report.")
-@checks_option
+@click.option("--width", type=click.IntRange(min=40), default=None,
+              help="Width of the text report (default: the terminal's; 80 piped).")
+@checks_option("DIRECTORY, else in or above the current folder")
+@debug_option
 def check(directory, fmt, select, ignore, fail_on, color, width, checks) -> None:
-    """Check a period folder (CSV tables + bulletin.md) against the catalog."""
+    """Check a period folder.
+
+    DIRECTORY holds the appendix tables (one CSV each, as printed), bulletin.md and
+    period.yaml; every rule of the catalog is checked against them.
+    """
+    from . import engine, reporters
+    from . import period as period_mod
     form, catalog = load_catalog(checks, directory)
+    known_prefixes(catalog, "--select", select)
+    known_prefixes(catalog, "--ignore", ignore)
     period = period_mod.load(directory, form)
     report = engine.run(period, form, catalog, select, ignore)
     report.target = str(directory).rstrip("/") or "."
@@ -94,46 +148,54 @@ def check(directory, fmt, select, ignore, fail_on, color, width, checks) -> None
 @cli.command()
 @click.option("--period", "period_dir", type=click.Path(path_type=Path), default=None,
               help="Count the checks each rule expands to on this period folder.")
-@checks_option
+@checks_option("the --period folder, else in or above the current folder")
+@debug_option
 def rules(period_dir, checks) -> None:
-    """List the catalog: id, kind, severity, title (and checks per rule on --period)."""
+    """List the rules of the catalog.
+
+    One line per rule: id, kind, severity, title; with --period, also the number of checks
+    the rule expands to on that period.
+    """
     form, catalog = load_catalog(checks, period_dir)
     counts = {}
     if period_dir:
+        from . import engine
+        from . import period as period_mod
         report = engine.run(period_mod.load(period_dir, form), form, catalog)
         counts = {t.rule: t.checks for t in report.tallies}
     for r in catalog.rules:
         n = f"{counts.get(r.id, '-'):>5}  " if period_dir else ""
-        click.echo(f"{r.id}  {r.kind:<12} {r.severity:<7} {n}{r.title}")
+        click.echo(inert(f"{r.id}  {r.kind:<12} {r.severity:<7} {n}{r.title}"))
 
 
 @cli.command()
 @click.argument("rule_id")
-@checks_option
+@checks_option("the current folder")
+@debug_option
 def explain(rule_id, checks) -> None:
-    """Why a rule must hold, its parameters, and its kind's documentation."""
+    """Explain why a rule must hold.
+
+    Prints the rule's title, why it must hold, its parameters, and the documentation of its
+    kind.
+    """
     _, catalog = load_catalog(checks, None)
     rule = catalog.get(rule_id)
     if rule is None:
         raise InputError("checks/rules", f"no rule {rule_id!r}; `zzqa rules` lists them")
-    click.echo(f"{rule.id}  {rule.title}\n")
-    click.echo(f"kind: {rule.kind}    severity: {rule.severity}    defined in: "
-               f"checks/rules/{rule.file}:{rule.line}")
+    click.echo(inert(f"{rule.id}  {rule.title}") + "\n")
+    click.echo(inert(f"kind: {rule.kind}    severity: {rule.severity}    defined in: "
+                     f"checks/rules/{rule.file}:{rule.line}"))
     if rule.aliases:
-        click.echo(f"aliases: {', '.join(rule.aliases)}")
+        click.echo(inert(f"aliases: {', '.join(rule.aliases)}"))
     why = textwrap.fill(rule.why, width=88, initial_indent="  ", subsequent_indent="  ")
-    click.echo(f"\nWhy it must hold\n{why}\n")
+    click.echo(inert(f"\nWhy it must hold\n{why}\n", newlines=True))
     for key, value in rule.params.items():
         values = value if isinstance(value, list) else [value]
         click.echo(f"{key}:")
         for v in values:
-            click.echo(f"  {v}")
+            click.echo(inert(f"  {v}"))
     click.echo(f"\n--- kind {rule.kind} ---\n{(rule.module.__doc__ or '').strip()}")
 
 
 def main() -> None:
-    try:
-        cli()
-    except BrokenPipeError:  # `zzqa rules | head`: the reader left; nothing more to say
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(0)
+    cli()

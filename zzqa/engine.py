@@ -39,7 +39,7 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=()) -> R
                for name, t in period.tables.items()}
     for stage in STAGES:
         for rule in rules:
-            if rule.module.STAGE == stage:
+            if stage == rule.module.STAGE:
                 _run_rule(rule, ctx, report, covered)
     report.tallies.sort(key=lambda t: t.rule)
     blamed = [r for r in ctx.results if r.checks.blame]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
 from . import numbers, readers
 from . import units as units_mod
 from .form import Form, TableSpec

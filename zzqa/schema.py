@@ -1,8 +1,12 @@
-"""Table validation with pandera, built from a table's description.
+"""Table validation: is each table what its description (checks/tables.yaml) says it is?
 
-The schema runs on each table as printed (strings), with `lazy=True`, so that every
-problem of every table is reported at once.  Each failure case becomes a `Problem` with a
-stable code; the engine maps codes to catalog rules (ids and severities live in checks/).
+Two pandera schemas validate the structure of the whole period at once, with `lazy=True`
+so that every problem is reported: one over its headers (every described column present,
+no other), one over its rows (every row label a known unit, each unit once, one total row
+per group, no row shorter than the header).  The format of every numeric cell (a count is
+a whole number of at least 0, ...) is decided on the parsed arrays, one vectorised
+comparison per column.  Each failure becomes a `Problem` with a stable code; catalog rules
+of kind `schema` name these codes (ids and severities live in checks/).
 """
 
 from __future__ import annotations
@@ -15,26 +19,22 @@ import pandera.pandas as pa
 
 from . import numbers
 from .form import MINIMUM
-from .numbers import BLANK, INVALID, ZERO_MARKER
-from .period import Table
+from .numbers import INVALID, NUMBER
 
-# What each kind of column may hold once parsed.  The schema runs on the parsed table:
-# numbers as floats, missing markers ("-", "/", blank) as NaN, and a cell that is not a
-# number as -inf, so that every format rule is one vectorised comparison.
-NOT_A_NUMBER = float("-inf")
+# What each kind of numeric column may hold once parsed (scaled integers), and its words.
+WHOLE = numbers.UNIT
 FORMATS = {
-    "count": (lambda s: s.isna() | ((s >= MINIMUM["count"]) & (s == s.round())),
+    "count": (lambda v: (v >= MINIMUM["count"]) & (v % WHOLE == 0),
               "a whole number of at least 0"),
-    "rank": (lambda s: s.isna() | ((s >= MINIMUM["rank"]) & (s == s.round())),
+    "rank": (lambda v: (v >= MINIMUM["rank"] * WHOLE) & (v % WHOLE == 0),
              "a whole number of at least 1"),
-    "amount": (lambda s: s.isna() | (s >= MINIMUM["amount"]), "a number of at least 0"),
-    "percent": (lambda s: s.isna() | (s >= MINIMUM["percent"]), "a percentage of at least 0"),
-    "score": (lambda s: s.isna() | (s > NOT_A_NUMBER), "a number of points"),
-    "points": (lambda s: s.isna() | ((s > NOT_A_NUMBER) & (s == s.round())),
-               "a whole number of points"),
+    "amount": (lambda v: v >= MINIMUM["amount"], "a number of at least 0"),
+    "percent": (lambda v: v >= MINIMUM["percent"], "a percentage of at least 0"),
+    "score": (lambda v: np.ones(len(v), bool), "a number of points"),
+    "points": (lambda v: v % WHOLE == 0, "a whole number of points"),
 }
 
-# pandera check name -> problem code (catalog rules of kind `schema` name these codes)
+# pandera check name -> problem code
 CODES = {
     "column_in_dataframe": "column-missing",
     "column_in_schema": "column-unexpected",
@@ -43,6 +43,25 @@ CODES = {
     "single_total": "total-row-multiple",
     "row_complete": "row-ragged",
 }
+
+HEADERS = pa.DataFrameSchema({
+    "table": pa.Column(str), "column": pa.Column(str),
+    "described": pa.Column(bool), "present": pa.Column(bool),
+}, checks=[
+    pa.Check(lambda d: ~d["described"] | d["present"], name="column_in_dataframe"),
+    pa.Check(lambda d: d["described"] | ~d["present"], name="column_in_schema"),
+])
+
+ROWS = pa.DataFrameSchema({
+    "table": pa.Column(str), "row": pa.Column(int), "key": pa.Column(str),
+    "group": pa.Column(str), "total": pa.Column(bool),
+    "known": pa.Column(bool, pa.Check(lambda s: s, name="unit_known")),
+    "complete": pa.Column(bool, pa.Check(lambda s: s, name="row_complete")),
+}, unique=["table", "key"], checks=[
+    # a second total row in its table (and group: appendix 8 has one per category)
+    pa.Check(lambda d: ~(d["total"] & d.duplicated(["table", "group", "total"])),
+             name="single_total"),
+])
 
 
 @dataclass(frozen=True)
@@ -55,59 +74,15 @@ class Problem:
     detail: str = ""
 
 
-def build(table: Table) -> pa.DataFrameSchema:
-    spec = table.spec
-    columns = {}
-    for col in spec.columns:
-        if col.format in FORMATS:
-            test, _ = FORMATS[col.format]
-            columns[col.name] = pa.Column(float, pa.Check(test, name=f"is_{col.format}"),
-                                          nullable=True)
-        else:
-            columns[col.name] = pa.Column(str)
-    columns["_unit_known"] = pa.Column(bool, pa.Check(lambda s: s, name="unit_known"))
-    columns["_row_complete"] = pa.Column(bool, pa.Check(lambda s: s, name="row_complete"))
-    # canonical unit and type: no dtype, so pandera checks no element one by one
-    columns["_unit"] = pa.Column(nullable=True)
-    columns["_unit_type"] = pa.Column(nullable=True)
-    key = [("_unit" if k == "unit" else k) for k in spec.key]
-    return pa.DataFrameSchema(
-        columns,
-        strict=True,
-        unique=key,
-        checks=[pa.Check(lambda d: _totals_per_group(d, spec.key) <= 1, name="single_total")],
-    )
-
-
-def parsed_frame(table: Table) -> pd.DataFrame:
-    """The table as the schema sees it: parsed numbers, canonical units, row completeness."""
-    frame = table.raw.copy()
-    for name, a in table.columns.items():
-        values = a.val / numbers.UNIT
-        values = np.where(a.state == INVALID, NOT_A_NUMBER, values)
-        frame[name] = np.where((a.state == BLANK) | (a.state == ZERO_MARKER), np.nan, values)
-    frame["_unit"] = table.units.astype(object).where(table.units.notna(), None)
-    frame["_unit_type"] = table.unit_types
-    frame["_unit_known"] = table.units.notna() | ("unit" not in frame)
-    frame["_row_complete"] = ~table.ragged
-    return frame
-
-
-def _totals_per_group(frame: pd.DataFrame, key: tuple[str, ...]) -> int:
-    """Most total rows sharing the non-unit key columns (appendix 8: one per category)."""
-    totals = frame[frame["_unit_type"] == "total"]
-    others = [k for k in key if k != "unit" and k in frame]
-    if totals.empty:
-        return 0
-    return int(totals.groupby(others).size().max()) if others else len(totals)
-
-
 def problems(period) -> list[Problem]:
-    """Every problem of the period: missing tables, each table's schema, missing prose."""
+    """Every problem of the period: missing tables, headers, rows, cells, missing prose."""
     out = [Problem("table-missing", name, None, None, path)
            for name, path in period.missing_tables.items()]
-    for table in period.tables.values():
-        out += validate(table)
+    tables = list(period.tables.values())
+    out += _headers(tables)
+    out += _rows(tables)
+    for table in tables:
+        out += formats(table)
     if period.prose is None or not period.prose.strip():
         what = "missing" if period.prose is None else "empty"
         out.append(Problem("prose-missing", "prose", None, None,
@@ -115,43 +90,84 @@ def problems(period) -> list[Problem]:
     return out
 
 
-def validate(table: Table) -> list[Problem]:
+def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
     try:
-        build(table).validate(parsed_frame(table), lazy=True)
+        schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        return _problems(table, exc.failure_cases)
-    return []
+        return exc.failure_cases
+    return pd.DataFrame(columns=["check", "index"])
 
 
-def _problems(table: Table, cases: pd.DataFrame) -> list[Problem]:
+def _headers(tables) -> list[Problem]:
+    entries = []
+    for t in tables:
+        described = [c.name for c in t.spec.columns]
+        present = list(t.raw.columns)
+        entries += [(t.name, c, True, c in present) for c in described]
+        entries += [(t.name, c, False, True) for c in present if c not in described]
+    frame = pd.DataFrame(entries, columns=["table", "column", "described", "present"])
     out = []
-    for case in cases.itertuples(index=False):
-        check = str(case.check)
-        code = CODES.get(check) or ("not-a-number" if check.startswith("is_") else "schema")
-        row = None if pd.isna(case.index) else int(case.index)
-        column = case.column if isinstance(case.column, str) else None
-        value = "" if pd.isna(case.failure_case) else str(case.failure_case)
-        if check.startswith("is_") and row is not None:
-            value = table.text(row, column)  # as printed, not as parsed
-        if code == "column-missing":
-            column, value = value, value
-        elif code == "column-unexpected":
-            column = value
-        elif code == "unit-unknown" or code == "row-ragged":
-            column, value = "unit", table.text(row, "unit")
-        elif code == "key-duplicate":
-            if column == "_unit":
-                column = "unit"
-            value = table.text(row, column) if row is not None else value
-        detail = FORMATS[check[3:]][1] if check.startswith("is_") and check[3:] in FORMATS else ""
-        if code == "total-row-multiple":
-            column = "unit"
-        out.append(Problem(code, table.name, column, row, value, detail))
-    # one finding per duplicated key value and not per cell of the compound key
-    seen, unique = set(), []
-    for p in out:
-        k = (p.code, p.row, p.column) if p.code != "key-duplicate" else (p.code, p.row)
+    for case in _failures(HEADERS, frame).itertuples(index=False):
+        if pd.isna(case.index):
+            continue
+        table, column, *_ = entries[int(case.index)]
+        out.append(Problem(CODES[str(case.check)], table, column, None, column))
+    return _unique(out)
+
+
+def _rows(tables) -> list[Problem]:
+    parts = []
+    for t in tables:
+        n = len(t.raw)
+        others = [k for k in t.spec.key if k != "unit" and k in t.raw]
+        group = (t.raw[others].astype(str).agg("/".join, axis=1) if others
+                 else pd.Series([""] * n, index=t.raw.index, dtype=object))
+        known = t.units.notna().to_numpy() | ("unit" not in t.raw)
+        # a row with an unknown unit has no key to share (it is reported as unknown)
+        key = np.where(known, t.units.astype(object).fillna("").to_numpy() + "/" +
+                       group.to_numpy(dtype=object), [f"?{i}" for i in range(n)])
+        parts.append(pd.DataFrame({
+            "table": t.name, "row": np.arange(n), "key": key.astype(str),
+            "group": group.to_numpy(dtype=object).astype(str),
+            "total": t.is_total.to_numpy(dtype=bool), "known": known,
+            "complete": ~np.asarray(t.ragged, dtype=bool)}))
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if frame.empty:
+        return []
+    by_name = {t.name: t for t in tables}
+    out = []
+    for case in _failures(ROWS, frame).itertuples(index=False):
+        if pd.isna(case.index):
+            continue
+        at = frame.iloc[int(case.index)]
+        table, row = by_name[at["table"]], int(at["row"])
+        code = CODES.get(str(case.check), "schema")
+        out.append(Problem(code, table.name, "unit", row, table.text(row, "unit")))
+    return _unique(out)
+
+
+def formats(table) -> list[Problem]:
+    """Numeric cells that are not numbers of their column's kind."""
+    out = []
+    for name, a in table.columns.items():
+        col = table.spec.column(name)
+        test, words = FORMATS.get(col.format, (None, ""))
+        if test is None:
+            continue
+        bad = (a.state == INVALID) | ((a.state == NUMBER) & ~test(a.val))
+        for row in np.flatnonzero(bad).tolist():
+            out.append(Problem("not-a-number", table.name, name, row, table.text(row, name),
+                               words))
+    return out
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """One problem per (code, table, row, column): a duplicated key is one finding, not one
+    per cell of the compound key."""
+    seen, out = set(), []
+    for p in problems:
+        k = (p.code, p.table, p.row, p.column)
         if k not in seen:
             seen.add(k)
-            unique.append(p)
-    return unique
+            out.append(p)
+    return out

@@ -1,12 +1,32 @@
 """Output formats: one module per format, each `render(report) -> str`.
 
-Modules are imported on use, so that `--format json` never pays for rich.
+Modules are imported on use, so that `--format json` never pays for rich (and `--help`
+pays for nothing): this package itself imports only the standard library.
 """
 
+import re
 from importlib import import_module
 
 NAMES = ("json", "plain", "text")
 
+# C0 and C1 controls, DEL, and the bidirectional overrides: in a unit name, a header or a
+# message they could colour the terminal, move the cursor or reorder what is shown.
+_OTHERS = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_ALL = re.compile(f"[\x00-\x1f{_OTHERS}]")
+_BUT_NEWLINE = re.compile(f"[\x00-\x09\x0b-\x1f{_OTHERS}]")
+
 
 def get(name: str):
     return import_module(f"{__name__}.{name}")
+
+
+def inert(text: object, newlines: bool = False) -> str:
+    """Text from the input, safe to print: each control character shown escaped (ESC as
+    `\\x1b`); newlines kept when `newlines` is true."""
+    pattern = _BUT_NEWLINE if newlines else _ALL
+    return pattern.sub(_escaped, str(text))
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -1,10 +1,15 @@
-"""One line per finding, `file:line:column: SEVERITY RULE message`, for grep and editors."""
+"""One line per finding, `file:line:column: SEVERITY RULE message`, for grep and editors.
+
+Control characters from the input, newlines included, print escaped (`inert`): one finding
+stays one line, and nothing in a message can drive the terminal.
+"""
 
 from __future__ import annotations
 
 import posixpath
 
 from ..model import Report
+from . import inert
 
 
 def render(report: Report) -> str:
@@ -13,5 +18,5 @@ def render(report: Report) -> str:
         c = f.cells[0] if f.cells else None
         path = posixpath.join(report.target, c.file) if c else report.target
         where = f"{path}:{c.line}:{c.column}" if c else f"{path}:0:"
-        lines.append(f"{where}: {f.severity.upper()} {f.rule} {f.message}")
+        lines.append(inert(f"{where}: {f.severity.upper()} {f.rule} {f.message}"))
     return "\n".join(lines) + ("\n" if lines else "")

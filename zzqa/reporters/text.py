@@ -1,4 +1,8 @@
-"""The terminal report (rich): summary, the checklist of rules, findings grouped by table."""
+"""The terminal report (rich): summary, the checklist of rules, findings grouped by table.
+
+Every string from the input (unit names, headers, titles, messages) goes through `inert`
+and into a `Text`, never into markup: a unit named "\x1b[31m" or "[red]" prints as such.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import Finding, Report
+from . import inert
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 MAX_UNCOVERED = 30
@@ -34,9 +39,9 @@ def render(report: Report, width: int | None = 80, color: bool = False) -> str:
 def _summary(console: Console, r: Report) -> None:
     c = r.checks
     pct = 100 * r.cells_covered / r.cells_total if r.cells_total else 100.0
-    console.print(Text(f"zzqa check {r.target} — period {r.period}: "
-                       f"{len(r.tables)} tables, {len(r.tallies)} rules from {r.checks_dir}/",
-                       style="bold"))
+    console.print(_text(f"zzqa check {r.target} — period {r.period}: "
+                        f"{len(r.tables)} tables, {len(r.tallies)} rules from {r.checks_dir}/",
+                        style="bold"))
     console.print(f"{c['checks']} checks: {c['passed']} passed · {c['within_rounding']} within "
                   f"rounding · {c['failed']} failed · {c['unevaluable']} unevaluable")
     console.print(f"Cells covered: {r.cells_covered} / {r.cells_total} ({pct:.1f}%)")
@@ -46,8 +51,8 @@ def _summary(console: Console, r: Report) -> None:
                       f"contradicted · {t['unverifiable']} unverifiable · {t['unlinked']} "
                       f"unlinked ({t['not_a_figure']} not figures)")
     line = Text("Findings: ")
-    for sev, word in (("error", "errors"), ("warning", "warnings"), ("info", "infos")):
-        line.append(f"{r.count(sev)} {word}", style=STYLE[sev] if r.count(sev) else "")
+    for sev in ("error", "warning", "info"):
+        line.append(_count(r.count(sev), sev), style=STYLE[sev] if r.count(sev) else "")
         line.append(", " if sev != "info" else "")
     console.print(line)
 
@@ -55,48 +60,74 @@ def _summary(console: Console, r: Report) -> None:
 def _suspects(console: Console, r: Report) -> None:
     if not r.suspects and not r.unexplained:
         return
-    console.rule(Text("Likely causes", style="bold"), align="left")
+    _heading(console, "Likely causes")
     for s in r.suspects:
         c = s.cell
         line = Text()
-        line.append(f"{c.file}:{c.line}:{c.column}", style="bold")
-        line.append(f"  {c.unit} › {c.label} printed {s.value}; ")
+        line.append(inert(f"{c.file}:{c.line}:{c.column}"), style="bold")
+        line.append(inert(f"  {c.unit} › {c.label} printed {s.value}; "))
         n = len(s.explains)
         agree = f"the {n} failing checks agree on" if n > 1 else "its failing check needs"
-        line.append(f"{agree} {s.suggested}" if s.suggested else "no single value fits")
+        line.append(inert(f"{agree} {s.suggested}") if s.suggested else "no single value fits")
         if s.pattern:
-            line.append(f" — looks like {s.pattern}", style="yellow")
+            line.append(inert(f" — looks like {s.pattern}"), style="yellow")
         if s.confidence == "tie":
             line.append(" (one of equally good alternatives)", style="dim")
         console.print(line)
         for check in s.explains:
-            console.print(Padding(Text(check, style="dim"), (0, 0, 0, 4), expand=False))
+            _note(console, check)
     if r.unexplained:
-        console.print(f"{r.unexplained} failed check(s) no change of a single cell explains.")
+        n = r.unexplained
+        console.print(f"{_count(n, 'failed check')} {'is' if n == 1 else 'are'} not explained "
+                      "by a change of any single cell.")
     if r.systematic:
         failing = sum(x.failed for x in r.systematic)
-        console.print(f"{failing} of the failures are systematic (the rule or a header, not a "
-                      "cell, is the likely cause):")
+        console.print(f"{failing} of the failures {'is' if failing == 1 else 'are'} systematic "
+                      "(the rule or a header, not a cell, is the likely cause):")
         for x in r.systematic:
-            console.print(Padding(Text(f"{x.rule} {x.what}: fails on {x.failed} of {x.checks} "
-                                       "checks", style="dim"), (0, 0, 0, 4), expand=False))
+            _note(console, f"{x.rule} {x.what}: fails on {x.failed} of {_count(x.checks, 'check')}")
 
 
 def _checklist(console: Console, r: Report) -> None:
-    t = Table(title="Checklist", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    for name, kw in (("rule", {}), ("title", {"ratio": 1, "overflow": "fold"}),
-                     ("checks", {"justify": "right"}), ("pass", {"justify": "right"}),
-                     ("≈", {"justify": "right"}), ("fail", {"justify": "right"}),
-                     ("n/a", {"justify": "right"})):
-        t.add_column(name, **kw)
+    # Only the title gives way on a narrow terminal (packed tighter): ids and counts never.
+    t = Table(title="Checklist", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False,
+              collapse_padding=console.width < 60)
+    t.add_column("rule", no_wrap=True, min_width=4)
+    t.add_column("title", ratio=1, overflow="fold", min_width=5)
+    for name in ("checks", "pass", "≈", "fail", "n/a"):
+        t.add_column(name, justify="right", no_wrap=True, min_width=len(name))
     for tl in r.tallies:
-        t.add_row(tl.rule, tl.title, str(tl.checks), str(tl.passed), _n(tl.within_rounding),
-                  _n(tl.failed, "bold red"), _n(tl.unevaluable))
+        t.add_row(_text(tl.rule), _text(tl.title), str(tl.checks), str(tl.passed),
+                  _n(tl.within_rounding), _n(tl.failed, "bold red"), _n(tl.unevaluable))
     console.print(t)
 
 
 def _n(n: int, style: str = "yellow") -> Text:
     return Text(str(n), style=style if n else "dim")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _text(s: str, style: str = "", newlines: bool = False) -> Text:
+    """Input made inert, as rich Text (never parsed as markup)."""
+    return Text(inert(s, newlines), style=style)
+
+
+def _note(console: Console, s: str, style: str = "dim", newlines: bool = False) -> None:
+    console.print(Padding(_text(s, style, newlines), (0, 0, 0, 4), expand=False))
+
+
+def _heading(console: Console, title: str) -> None:
+    """A rule with the title; a title too long for it goes whole below a bare rule, since
+    console.rule would cut it (and with it the file name) short."""
+    text = _text(title, style="bold")
+    if text.cell_len <= console.width - 4:
+        console.rule(text, align="left")
+    else:
+        console.rule()
+        console.print(text)
 
 
 def _findings(console: Console, r: Report) -> None:
@@ -105,18 +136,18 @@ def _findings(console: Console, r: Report) -> None:
         groups[f.table].append(f)
     for table, findings in groups.items():
         title = r.labels.get(table, "bulletin.md (prose)" if table == "prose" else table)
-        console.rule(Text(title, style="bold"), align="left")
+        _heading(console, title)
         for f in findings:
             head = Text()
             head.append(f"{f.severity:<7}", style=STYLE[f.severity])
-            head.append(f" {f.rule}  ")
+            head.append(inert(f" {f.rule}  "))
             if f.cells:
                 c = f.cells[0]
-                head.append(f"{c.file}:{c.line}:{c.column}", style="bold")
+                head.append(inert(f"{c.file}:{c.line}:{c.column}"), style="bold")
                 if c.label:
-                    head.append(f"  {c.unit} › {c.label}" if c.unit else f"  {c.label}")
+                    head.append(inert(f"  {c.unit} › {c.label}" if c.unit else f"  {c.label}"))
             console.print(head)
-            console.print(Padding(Text(f.message), (0, 0, 0, 4), expand=False))
+            _note(console, f.message, style="", newlines=True)
             notes = [f"needed by {check}" for check in f.checks]
             notes += [f"· {c.file}:{c.line}:{c.column}  {c.unit} › {c.label}"
                       for c in f.cells[1:MAX_CELLS + 1]]
@@ -124,15 +155,15 @@ def _findings(console: Console, r: Report) -> None:
                 notes.append(f"· … and {len(f.cells) - MAX_CELLS - 1:,} more cells "
                              "(--format json lists every one)")
             for note in notes:
-                console.print(Padding(Text(note, style="dim"), (0, 0, 0, 4), expand=False))
+                _note(console, note)
 
 
 def _uncovered(console: Console, r: Report) -> None:
     if not r.uncovered:
         return
-    console.rule(Text(f"Cells no check covers ({len(r.uncovered)})", style="bold"), align="left")
+    _heading(console, f"Cells no check covers ({len(r.uncovered)})")
     for u in r.uncovered[:MAX_UNCOVERED]:
         c = u.cell
-        console.print(Text(f"  {c.file}:{c.line}:{c.column}  {c.unit} › {c.label}: {u.reason}"))
+        console.print(_text(f"  {c.file}:{c.line}:{c.column}  {c.unit} › {c.label}: {u.reason}"))
     if len(r.uncovered) > MAX_UNCOVERED:
         console.print(f"  … and {len(r.uncovered) - MAX_UNCOVERED} more (see --format json)")
