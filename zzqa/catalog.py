@@ -7,13 +7,12 @@ columns the table descriptions do not have are InputErrors naming file and line 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import jsonschema
 
 from . import yamlsource
 from .form import Form
@@ -38,6 +37,7 @@ class Rule:
     aliases: tuple[str, ...] = ()
     since: str | None = None  # the first period the rule applies to (YYYY-MM), None: always
     until: str | None = None  # the last one
+    reads: tuple = ()  # (table, column) pairs it reads: its kind's columns(params), at load
 
     @property
     def module(self):
@@ -88,7 +88,7 @@ def load(checks_dir: Path, form: Form) -> Catalog:
                 if name in seen:
                     raise InputError(path, f"rule id {name} is already used at {seen[name]}", line)
                 seen[name] = f"{path.name}:{line}"
-            _check_columns(rule, form, path, src, i)
+            rule = _check_columns(rule, form, path, src, i)
             _check_message(rule, path, src, i)
             rules.append(rule)
     if not rules:
@@ -123,7 +123,8 @@ def _rule(entry: dict, path: Path, line: int, src, i: int) -> Rule:
 
 
 @functools.cache
-def _options_validator(kind: str) -> jsonschema.Draft202012Validator:
+def _options_validator(kind: str):
+    import jsonschema  # only when the catalog is read, not when it comes from the cache
     schema = {"type": "object", "additionalProperties": False, **REGISTRY[kind].OPTIONS}
     return jsonschema.Draft202012Validator(schema)
 
@@ -161,7 +162,9 @@ def template_problem(template: str, fields: tuple[str, ...]) -> str | None:
     return None
 
 
-def _check_columns(rule: Rule, form: Form, path: Path, src, i: int) -> None:
+def _check_columns(rule: Rule, form: Form, path: Path, src, i: int) -> Rule:
+    """The rule, with what it reads; a table or column the form does not have is an
+    InputError."""
     try:
         refs = rule.module.columns(rule.params)
     except ValueError as exc:  # FormulaError, ExprError, a bad template
@@ -173,3 +176,4 @@ def _check_columns(rule: Rule, form: Form, path: Path, src, i: int) -> None:
         if column is not None and spec.column(column) is None:
             raise InputError(path, f"rule {rule.id}: table {table} has no column {column!r}",
                              src.line("rules", i))
+    return dataclasses.replace(rule, reads=tuple(refs))

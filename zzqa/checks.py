@@ -136,17 +136,21 @@ class Listed(Checks):
     table, and a Discrepancy (FAIL) or the reason it could not be evaluated."""
 
     def __init__(self, passed: int = 0, table: str = ""):
-        self._status = [PASS] * passed
+        self._passed, self._added, self._array = passed, [], None
         self._default = table
         self._label, self._cells, self._explain, self._reason, self._table = {}, {}, {}, {}, {}
 
     @property
     def status(self) -> np.ndarray:
-        return np.array(self._status, dtype=np.int8)
+        if self._array is None:
+            self._array = np.concatenate([np.full(self._passed, PASS, dtype=np.int8),
+                                          np.array(self._added, dtype=np.int8)])
+        return self._array
 
     def add(self, status: int, label: str = "", cells=(), detail=None, table: str = "") -> None:
-        i = len(self._status)
-        self._status.append(status)
+        i = len(self)
+        self._added.append(status)
+        self._array = None
         self._label[i], self._cells[i], self._table[i] = label, list(cells), table
         if isinstance(detail, Discrepancy):
             self._explain[i] = detail
@@ -154,7 +158,7 @@ class Listed(Checks):
             self._reason[i] = detail
 
     def __len__(self) -> int:
-        return len(self._status)
+        return self._passed + len(self._added)
 
     def table_of(self, i):
         return self._table.get(i) or self._default or super().table_of(i)
@@ -195,8 +199,7 @@ def decide(strict_ok: np.ndarray, loose_ok: np.ndarray, missing: np.ndarray,
 def bounds(table, column: str, rows: np.ndarray, reading: str):
     """Scaled low and high ends of each row's cell under a reading, and the cells' states."""
     a = table.arrays(column)
-    half = (a.half_strict if reading == STRICT else a.half_loose)[rows]
-    return a.val[rows] - half, a.val[rows] + half, a.state[rows]
+    return (*a.bounds(reading, rows), a.state[rows])
 
 
 @dataclass
@@ -217,28 +220,32 @@ class Operand:
 
     def __post_init__(self):
         a = self.table.arrays(self.column)
-        for reading, half in ((STRICT, a.half_strict), (LOOSE, a.half_loose)):
-            if self.aggregate:
-                lo = np.array([_sum(a.val[r] - half[r]) for r in self.rows], dtype=np.int64)
-                hi = np.array([_sum(a.val[r] + half[r]) for r in self.rows], dtype=np.int64)
-            else:
-                r = np.asarray(self.rows)
-                absent = r < 0
-                rr = np.where(absent, 0, r)
-                lo = np.where(absent, 0, a.val[rr] - half[rr])
-                hi = np.where(absent, 0, a.val[rr] + half[rr])
-            self.lo[reading], self.hi[reading] = lo, hi
-        if self.aggregate:
+        if self.aggregate:  # a few checks, each a sum over many rows
+            for reading in (STRICT, LOOSE):
+                low, high = a.bounds(reading)
+                self.lo[reading] = np.array([_sum(low[r]) for r in self.rows], dtype=np.int64)
+                self.hi[reading] = np.array([_sum(high[r]) for r in self.rows], dtype=np.int64)
             self.missing = np.array([bool((a.state[r] >= BLANK).any()) for r in self.rows],
                                     dtype=bool)
             self.blank = np.array([bool((a.state[r] == BLANK).all()) for r in self.rows],
                                   dtype=bool)
-        else:
-            r = np.asarray(self.rows)
-            self.missing = (r >= 0) & (a.state[np.where(r < 0, 0, r)] >= BLANK)
-            self.blank = (r < 0) | (a.state[np.where(r < 0, 0, r)] == BLANK)
+            return
+        r = np.asarray(self.rows)  # one cell per check: gathers of precomputed bounds
+        absent = r < 0
+        some_absent = bool(absent.any())
+        rr = np.where(absent, 0, r) if some_absent else r
+        for reading in (STRICT, LOOSE):
+            self.lo[reading], self.hi[reading] = a.bounds(reading, rr)
+            if some_absent:
+                self.lo[reading][absent] = self.hi[reading][absent] = 0
+        state = a.state[rr]
+        self.missing = state >= BLANK
+        self.blank = state == BLANK
+        if some_absent:
+            self.missing &= ~absent
+            self.blank |= absent
             if not self.absent_is_zero:
-                self.missing |= r < 0
+                self.missing |= absent
 
     def refs(self, i: int) -> list[CellRef]:
         rows = self.rows[i] if self.aggregate else [self.rows[i]]
@@ -311,14 +318,36 @@ class Linear(Checks):
                              missing, not_printed)
         self.reads = [Read(op.table, op.column, op.rows) for op, _ in self.terms]
         self._totals: dict = {}  # (check, reading) -> each term's contribution, as printed
+        # the numbers of the checks that pass are not needed again: keep the others' only
+        # (a million passing checks then hold no memory beyond their status)
+        self._at = np.flatnonzero(self.status != PASS)
+        self.range = {r: (lo[self._at], hi[self._at]) for r, (lo, hi) in self.range.items()}
+        for op, _ in self.terms:
+            op.lo = {r: v[self._at] for r, v in op.lo.items()}
+            op.hi = {r: v[self._at] for r, v in op.hi.items()}
+            op.missing = op.blank = None
+
+    def _pos(self, i: int) -> int:
+        """Where check i (one that does not pass) keeps its numbers."""
+        j = int(np.searchsorted(self._at, i))
+        if j >= len(self._at) or self._at[j] != i:
+            raise IndexError(f"check {i} passed: its numbers were not kept")
+        return j
 
     def _bounds(self, reading: str, n: int):
         lo = np.zeros(n, dtype=np.int64)
         hi = np.zeros(n, dtype=np.int64)
         for op, c in self.terms:
-            a, b = c * op.lo[reading], c * op.hi[reading]
-            lo += np.minimum(a, b)
-            hi += np.maximum(a, b)
+            if c == 1:
+                lo += op.lo[reading]
+                hi += op.hi[reading]
+            elif c == -1:
+                lo -= op.hi[reading]
+                hi -= op.lo[reading]
+            else:
+                a, b = c * op.lo[reading], c * op.hi[reading]
+                lo += np.minimum(a, b)
+                hi += np.maximum(a, b)
         return lo, hi
 
     def _ok(self, lo, hi):
@@ -336,16 +365,18 @@ class Linear(Checks):
         return [ref for op, _ in self.terms for ref in op.refs(i)]
 
     def _side(self, ops, i, reading) -> Value:
+        i, check = self._pos(i), i
         lo = sum(min(op.coef * op.lo[reading][i], op.coef * op.hi[reading][i]) for op in ops)
         hi = sum(max(op.coef * op.lo[reading][i], op.coef * op.hi[reading][i]) for op in ops)
         text = ""
         for k, op in enumerate(ops):
             sign = "−" if op.coef < 0 else "+"
-            text += (f" {sign} " if k else ("−" if op.coef < 0 else "")) + op.printed(i)
+            text += (f" {sign} " if k else ("−" if op.coef < 0 else "")) + op.printed(check)
         return Value(text, *scaled_interval(lo, hi))
 
     def miss(self, i: int, reading: str) -> float:
-        lo, hi = int(self.range[reading][0][i]), int(self.range[reading][1][i])
+        j = self._pos(i)
+        lo, hi = int(self.range[reading][0][j]), int(self.range[reading][1][j])
         relation = self.relation
         gap = lo if lo > 0 and relation != ">=" else (-hi if hi < 0 and relation != "<=" else 0)
         return numbers.to_float(gap)

@@ -89,10 +89,10 @@ def _lookup(period, ref):
     table = period.tables.get(ref.table)
     if table is None:
         raise expr.ExprError(f"table {ref.table} is missing")
-    rows = np.flatnonzero((table.key() == ref.key).to_numpy())
-    if len(rows) != 1 or not table.has(ref.column):
+    row = table.row_of(ref.key)
+    if row is None or not table.has(ref.column):
         raise expr.ExprError(f"{ref.table} has no cell {ref.column}[{ref.key}]")
-    return table, int(rows[0])
+    return table, row
 
 
 def _printed(period, m) -> str:

@@ -40,11 +40,8 @@ def find_checks(start: Path | None) -> Path:
 
 
 def load_catalog(checks: Path | None, start: Path | None):
-    from . import catalog as catalog_mod
-    from . import form as form_mod
-    checks = checks or find_checks(start)
-    form = form_mod.load(checks)
-    return form, catalog_mod.load(checks, form)
+    from . import compiled
+    return compiled.load(checks or find_checks(start))
 
 
 def known_prefixes(catalog, option: str, prefixes: tuple[str, ...]) -> None:

@@ -37,7 +37,10 @@ class Context:
         if self._prose is None and self.period.prose is not None:
             from . import prose
             doc = prose.read(self.period.prose, self.period.prose_file)
-            prose.recognise(doc, prose.recognisers(self.form.source / "prose.yaml"))
+            found = self.form.recognisers
+            if found is None:
+                found = prose.recognisers(self.form.source / "prose.yaml")
+            prose.recognise(doc, found)
             self._prose = doc
         return self._prose
 

@@ -55,7 +55,7 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=()) -> R
 def _run_rule(rule: Rule, ctx: Context, report: Report, covered: dict) -> None:
     tally = RuleTally(rule.id, rule.title, rule.kind, rule.severity)
     report.tallies.append(tally)
-    missing = [t for t, _ in rule.module.columns(rule.params) if t not in ctx.period.tables]
+    missing = [t for t, _ in rule.reads if t not in ctx.period.tables]
     if missing:
         tally.checks = tally.unevaluable = 1
         report.findings.append(Finding(rule.id, "info", f"could not evaluate: table {missing[0]} "
@@ -70,7 +70,7 @@ def _run_rule(rule: Rule, ctx: Context, report: Report, covered: dict) -> None:
             _mark(covered, checks)
             report.findings += found
     except Exception as exc:  # a rule that breaks is an error of its own, never a silence
-        reads = sorted({t for t, _ in rule.module.columns(rule.params)})
+        reads = sorted({t for t, _ in rule.reads})
         on = f" on {', '.join(_file(ctx.period, t) for t in reads)}" if reads else ""
         report.findings.append(Finding(
             rule.id, "error", f"the rule failed to run{on}: {type(exc).__name__}: {exc}",
@@ -172,7 +172,7 @@ def _num(x: float | None) -> str:
 def _coverage(period: Period, rules: list[Rule], covered: dict, report: Report) -> None:
     read: dict = {}
     for rule in rules:
-        for table, column in rule.module.columns(rule.params):
+        for table, column in rule.reads:
             read.setdefault((table, column), []).append(rule.id)
     for name, table in period.tables.items():
         for column, mask in covered[name].items():

@@ -15,6 +15,7 @@ its printed decimals, and the result is the set of values the expression can tak
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ class Ref:
 Interval = tuple[Fraction, Fraction]
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(text: str) -> ast.expr:
     code = CELL.sub(lambda m: f"_cell({m[1]!r}, {m[2]!r}, {m[3].strip()!r})", text)
     try:

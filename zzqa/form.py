@@ -74,6 +74,7 @@ class Form:
     tables: dict[str, TableSpec]
     units: units_mod.Registry
     source: Path
+    recognisers: tuple | None = None  # checks/prose.yaml compiled (zzqa/compiled.py)
 
 
 def load(checks_dir: Path) -> Form:
@@ -106,4 +107,7 @@ def load(checks_dir: Path) -> Form:
             unit_types=("total", *res.get("units", ["district", "cross"])),
             key=key, columns=columns, blank_is_zero=res.get("blank_is_zero", False),
         )
-    return Form(tables, units_mod.load(checks_dir), checks_dir)
+    registry = units_mod.load(checks_dir)
+    for spec in tables.values():  # compiled now, cached with the form
+        registry.prepare(spec.unit_types)
+    return Form(tables, registry, checks_dir)

@@ -26,7 +26,7 @@ import numpy as np
 from . import numbers
 from .checks import FAIL, NOT_PRINTED, PASS, UNEVALUABLE, Checks, Reader
 from .context import Result
-from .model import LOOSE, Suspect, Systematic
+from .model import LOOSE, STRICT, Suspect, Systematic
 from .numbers import NUMBER
 
 INF = Fraction(10**30)
@@ -98,7 +98,7 @@ def _printable(period, ref, lo, hi) -> bool:
     """Some value printed at the decimals of the cell or its column, whichever shows more
     (exact for counts), meets [lo, hi]."""
     table = period.tables[ref[0]]
-    half = int(table.columns[ref[2]].half_strict[ref[1]])
+    half = table.columns[ref[2]].half_at(ref[1], STRICT)
     step = 10 ** (numbers.SCALE - _decimals(table, ref))
     if table.spec.column(ref[2]).exact:
         step = numbers.UNIT
@@ -230,8 +230,9 @@ def _pinned(interval, printed: str, suggested: str | None, copied: bool = False)
     return (hi - lo) * near <= correction  # chance ≤ 1/4: width × count / 4c
 
 
-def _swaps(results: list, refs: list, period) -> list[tuple]:
-    """Pairs of cells of one column whose exchange makes every check reading them hold."""
+def _swaps(results: list, refs: list, period, reads: dict) -> list[tuple]:
+    """Pairs of cells of one column whose exchange makes every check reading them hold
+    (`reads`: the checks reading each cell, locate.index)."""
     by_column = defaultdict(list)
     for ref in refs:
         by_column[(ref[0], ref[2])].append(ref)
@@ -243,8 +244,8 @@ def _swaps(results: list, refs: list, period) -> list[tuple]:
                 ib = period.tables[b[0]].interval(b[1], b[2], LOOSE)
                 if ia is None or ib is None or ia == ib:
                     continue
-                fa = _fixed_by(_need(results, a, period, {b: ia}), ib)
-                fb = _fixed_by(_need(results, b, period, {a: ib}), ia)
+                fa = _fixed_by(_need(results, a, period, {b: ia}, reading=reads.get(a, [])), ib)
+                fb = _fixed_by(_need(results, b, period, {a: ib}, reading=reads.get(b, [])), ia)
                 if fa and fb:
                     out.append((a, b, fa + fb))
     return out
@@ -437,7 +438,7 @@ def suspects(results: list[Result], period) -> tuple[list, int]:
                                         reads.get(ref, []), coupled)
     if left:
         refs = sorted({r for k in left for r in failing[k] if r in pool})
-        swaps = [(a, b, set(f) & left) for a, b, f in _swaps(results, refs, period)]
+        swaps = [(a, b, set(f) & left) for a, b, f in _swaps(results, refs, period, reads)]
         for a, b, covered in sorted(swaps, key=lambda s: (-len(s[2]), s[0], s[1])):
             if covered and covered <= left:
                 explains = sorted(names[k] for k in covered)
@@ -454,7 +455,7 @@ def _suspect(ref, interval, explains, period, tie: bool) -> Suspect:
     table = period.tables[ref[0]]
     printed = table.text(ref[1], ref[2])
     conv = _decimals(table, ref)
-    suggested = _suggest(printed, interval, conv, table.columns[ref[2]].half_strict[ref[1]])
+    suggested = _suggest(printed, interval, conv, table.columns[ref[2]].half_at(ref[1], STRICT))
     cell = period.cell(ref)
     found = pattern(printed, suggested) or _copied(table, ref, printed)
     return Suspect(cell, printed, suggested, tuple(explains), found,

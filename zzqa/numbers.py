@@ -93,7 +93,9 @@ def parse_array(texts) -> Column:
     exact after rounding to 10**-SCALE for |value| < 10**9 (MAX_VALUE; larger values are
     INVALID cells).
     """
-    arr = pc.fill_null(pc.utf8_trim_whitespace(pa.array(texts, type=pa.string())), "")
+    if not isinstance(texts, (pa.Array, pa.ChunkedArray)):
+        texts = pa.array(texts, type=pa.string())
+    arr = pc.fill_null(pc.utf8_trim_whitespace(texts), "")
     ok = pc.match_substring_regex(arr, _VECTOR_RE).to_numpy(zero_copy_only=False)
     body = pc.utf8_rtrim(arr, characters="%")
     dot = pc.find_substring(body, ".").to_numpy(zero_copy_only=False)

@@ -14,24 +14,53 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import numbers, readers
 from . import units as units_mod
 from .form import Form, TableSpec
-from .model import STRICT, Cell, InputError
+from .model import LOOSE, STRICT, Cell, InputError
 from .numbers import BLANK, INVALID, NUMBER, ZERO_MARKER  # noqa: F401  (re-exported)
+
+HALVES = numbers.half_widths(np.arange(numbers.SCALE))  # half a unit of each last place
 
 
 @dataclass(frozen=True)
 class Arrays:
-    """A numeric column for interval arithmetic: scaled values, half-widths per reading
-    (strict: at least the column's usual decimals; loose: the decimals shown), cell state."""
+    """A numeric column for interval arithmetic: scaled values, the decimals each cell
+    shows, its state, and the column's usual decimals.  A cell stands for its value ± half
+    a unit of its last place, read at the decimals it shows (loose) or at least at the
+    column's (strict); counts, ranks and whole points are exact.  Ten bytes a cell: the
+    half-widths are computed where they are needed."""
 
-    val: np.ndarray
-    half_strict: np.ndarray
-    half_loose: np.ndarray
-    state: np.ndarray
-    decimals: np.ndarray
+    val: np.ndarray  # int64, scaled by 10**SCALE
+    state: np.ndarray  # int8: NUMBER, ZERO_MARKER, BLANK, INVALID
+    decimals: np.ndarray  # int8, as printed
+    convention: int = 0
+    exact: bool = False
+
+    def half(self, reading: str, rows=slice(None)) -> np.ndarray:
+        """Half-widths of the cells `rows` under a reading (0 where not a number)."""
+        state = self.state[rows]
+        if self.exact:
+            return np.zeros(len(state), dtype=np.int64)
+        d = self.decimals[rows]
+        if reading == STRICT:
+            d = np.maximum(d, self.convention)
+        return np.where(state == NUMBER, HALVES[np.minimum(d, numbers.SCALE - 1)], 0)
+
+    def half_at(self, row: int, reading: str) -> int:
+        if self.exact or self.state[row] != NUMBER:
+            return 0
+        d = int(self.decimals[row])
+        d = max(d, self.convention) if reading == STRICT else d
+        return int(HALVES[min(d, numbers.SCALE - 1)])
+
+    def bounds(self, reading: str, rows=slice(None)) -> tuple[np.ndarray, np.ndarray]:
+        """Low and high ends of the cells `rows` under a reading."""
+        val, half = self.val[rows], self.half(reading, rows)
+        return val - half, val + half
 
 
 @dataclass
@@ -43,6 +72,7 @@ class Table:
     units: pd.Series  # canonical unit name per row, None where unknown
     unit_types: pd.Series  # unit type per row, None where unknown
     ragged: pd.Series  # rows with fewer cells than the header
+    codes: np.ndarray  # a code per canonical unit name (units.Registry.lookup), -1 unknown
     columns: dict[str, Arrays] = field(default_factory=dict)  # numeric columns present
     convention: dict[str, int] = field(default_factory=dict)  # usual decimals per column
     _key: pd.Series | None = field(default=None, repr=False)
@@ -62,14 +92,23 @@ class Table:
     def has(self, column: str) -> bool:
         return column in self.columns
 
-    def rows_of(self, units: list[str]) -> np.ndarray:
-        """Row position of each canonical unit (its first row), -1 where it has none."""
+    def rows_of(self, codes: np.ndarray) -> np.ndarray:
+        """Row position of each unit code (its first row), -1 where it has none."""
         if self._unit_index is None:
-            first = self.units[self.units.notna()].drop_duplicates()
-            self._unit_index = pd.Index(first.to_numpy(dtype=object)), first.index.to_numpy()
-        index, positions = self._unit_index
-        found = index.get_indexer(units)
-        return np.where(found >= 0, positions[found], -1).astype(np.int64)
+            known = np.flatnonzero(self.codes >= 0)
+            distinct, first = np.unique(self.codes[known], return_index=True)
+            self._unit_index = distinct, known[first]
+        distinct, positions = self._unit_index
+        if not len(distinct):
+            return np.full(len(codes), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(distinct, codes), len(distinct) - 1)
+        return np.where(distinct[at] == codes, positions[at], -1).astype(np.int64)
+
+    def units_in_order(self, rows: np.ndarray) -> np.ndarray:
+        """The rows of `rows` that are the first of a known unit, in the table's order."""
+        rows = rows[self.codes[rows] >= 0]
+        _, first = np.unique(self.codes[rows], return_index=True)
+        return rows[np.sort(first)]
 
     def arrays(self, column: str) -> Arrays:
         return self.columns[column]
@@ -83,6 +122,16 @@ class Table:
                     key = key + "/" + self.raw[k].astype(str)
             self._key = key
         return self._key
+
+    def row_of(self, key: str) -> int | None:
+        """The row whose key (see `key`) is `key`; None when no row or several have it."""
+        if "_key_rows" not in self.__dict__:
+            self._lists()
+            rows: dict = {}
+            for row, k in enumerate(self.__dict__["_key_list"]):
+                rows[k] = None if k in rows else row
+            self.__dict__["_key_rows"] = rows
+        return self.__dict__["_key_rows"].get(key)
 
     def label(self, row: int) -> str:
         """The row key of one row (see `key`), as text."""
@@ -105,12 +154,12 @@ class Table:
         a = self.columns[column]
         if a.state[row] >= BLANK:
             return None
-        h = int(a.half_strict[row] if reading == STRICT else a.half_loose[row])
+        h = a.half_at(row, reading)
         return int(a.val[row]) - h, int(a.val[row]) + h
 
     def underprinted(self, row: int, column: str) -> bool:
         a = self.columns[column]
-        return bool(a.state[row] == NUMBER and a.half_loose[row] > a.half_strict[row])
+        return bool(a.state[row] == NUMBER and a.half_at(row, LOOSE) > a.half_at(row, STRICT))
 
     def text(self, row: int, column: str) -> str:
         return str(self.raw[column].iloc[row]) if column in self.raw else ""
@@ -148,53 +197,49 @@ def load(path: Path, form: Form) -> Period:
 
 
 class _UnitMatcher:
-    """Row labels to canonical units: each distinct label is looked up once per set of unit
-    types, then whole columns are mapped through dictionaries (no per-row Python)."""
+    """Row labels to canonical units, whole columns at once in Arrow's kernels: each label
+    normalised (units.normalise), then looked up among the registry's spellings."""
 
     def __init__(self, form: Form):
-        self.registry, self.memo = form.units, {}
+        self.registry = form.units
 
-    def __call__(self, labels: pd.Series, types: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
-        memo = self.memo.setdefault(types, {})
-        codes, distinct = pd.factorize(labels)
-        distinct = distinct.tolist()  # one bulk conversion; Arrow-backed element access is slow
-        new = [label for label in distinct if label not in memo]
-        for label, key in zip(new, units_mod.normalise_many(new), strict=True):
-            memo[label] = self.registry.match(label, types, key)
-        found = [memo[label] for label in distinct]
-        names = np.array([u.name if u else None for u in found] + [None], dtype=object)
-        kinds = np.array([u.type if u else None for u in found] + [None], dtype=object)
-        return (pd.Series(names[codes], index=labels.index, dtype=object),
-                pd.Series(kinds[codes], index=labels.index, dtype=object))
+    def __call__(self, labels: pd.Series, types: tuple[str, ...]):
+        keys, names, kinds, codes = self.registry.lookup(types)
+        norm = units_mod.normalise_array(pa.array(labels, type=pa.string()))
+        found = pc.fill_null(pc.index_in(norm, value_set=keys), -1).to_numpy(
+            zero_copy_only=False).astype(np.int64)  # -1 picks the trailing None
+        return (pd.Series(names[found], index=labels.index, dtype=object),
+                pd.Series(kinds[found], index=labels.index, dtype=object), codes[found])
 
 
 def _table(raw, spec: TableSpec, match_units: _UnitMatcher) -> Table:
     """A table read by any reader, with canonical units and parsed numeric columns."""
     frame = raw.frame
     if "unit" in frame:
-        units, types = match_units(frame["unit"], spec.unit_types)
+        units, types, codes = match_units(frame["unit"], spec.unit_types)
     else:
         units = types = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        codes = np.full(len(frame), -1, dtype=np.int64)
     table = Table(spec, raw.file, frame, raw.lines, units, types,
-                  pd.Series(raw.ragged, index=frame.index))
-    for col in spec.numeric_columns:
-        if col.name in frame:
-            table.columns[col.name], table.convention[col.name] = _numeric(frame[col.name], col,
-                                                                           spec)
+                  pd.Series(raw.ragged, index=frame.index), codes)
+    present = [col for col in spec.numeric_columns if col.name in frame]
+    # every numeric column parsed in one pass of Arrow's kernels, then cut apart
+    chunks = []
+    for col in present:
+        a = pa.array(frame[col.name], type=pa.string())
+        chunks += a.chunks if isinstance(a, pa.ChunkedArray) else [a]
+    parsed = numbers.parse_array(pa.chunked_array(chunks, type=pa.string()))
+    n = len(frame)
+    for k, col in enumerate(present):
+        part = slice(k * n, (k + 1) * n)
+        table.columns[col.name], table.convention[col.name] = _numeric(
+            parsed.scaled[part], parsed.decimals[part], parsed.state[part], col, spec)
     return table
 
 
-def _numeric(texts: pd.Series, col, spec: TableSpec) -> tuple[Arrays, int]:
-    parsed = numbers.parse_array(texts)
-    val, dec, state = parsed.scaled, parsed.decimals, parsed.state
+def _numeric(val: np.ndarray, dec: np.ndarray, state: np.ndarray, col,
+             spec: TableSpec) -> tuple[Arrays, int]:
     if spec.blank_is_zero:
         state = np.where(state == BLANK, NUMBER, state).astype(np.int8)
     conv = numbers.usual_decimals(dec[state == NUMBER])
-    if col.exact:
-        zero = np.zeros(len(val), dtype=np.int64)
-        return Arrays(val, zero, zero, state, dec), conv
-    top = numbers.SCALE - 1
-    number = state == NUMBER
-    loose = np.where(number, numbers.half_widths(np.minimum(dec, top)), 0)
-    strict = np.where(number, numbers.half_widths(np.minimum(np.maximum(dec, conv), top)), 0)
-    return Arrays(val, strict, loose, state, dec), conv
+    return Arrays(val, state, dec.astype(np.int8), conv, col.exact), conv

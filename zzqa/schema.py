@@ -53,8 +53,8 @@ HEADERS = pa.DataFrameSchema({
 ])
 
 ROWS = pa.DataFrameSchema({
-    "table": pa.Column(str), "row": pa.Column(int), "key": pa.Column(str),
-    "group": pa.Column(str), "total": pa.Column(bool),
+    "table": pa.Column(), "row": pa.Column(int), "key": pa.Column(), "group": pa.Column(),
+    "total": pa.Column(bool),
     "known": pa.Column(bool, pa.Check(lambda s: s, name="unit_known")),
     "complete": pa.Column(bool, pa.Check(lambda s: s, name="row_complete")),
 }, unique=["table", "key"], checks=[
@@ -119,16 +119,17 @@ def _rows(tables) -> list[Problem]:
     parts = []
     for t in tables:
         n = len(t.raw)
-        others = [k for k in t.spec.key if k != "unit" and k in t.raw]
-        group = (t.raw[others].astype(str).agg("/".join, axis=1) if others
-                 else pd.Series([""] * n, index=t.raw.index, dtype=object))
-        known = t.units.notna().to_numpy() | ("unit" not in t.raw)
+        group = pd.Series([""] * n, dtype=str)
+        for k, column in enumerate(c for c in t.spec.key if c != "unit" and c in t.raw):
+            part = t.raw[column].astype(str).reset_index(drop=True)
+            group = part if k == 0 else group + "/" + part
+        units = t.units.reset_index(drop=True)
+        known = units.notna().to_numpy() | ("unit" not in t.raw)
         # a row with an unknown unit has no key to share (it is reported as unknown)
-        key = np.where(known, t.units.astype(object).fillna("").to_numpy() + "/" +
-                       group.to_numpy(dtype=object), [f"?{i}" for i in range(n)])
+        key = (units.fillna("").astype(str) + "/" + group).where(
+            known, "?" + pd.Series(np.arange(n)).astype(str))
         parts.append(pd.DataFrame({
-            "table": t.name, "row": np.arange(n), "key": key.astype(str),
-            "group": group.to_numpy(dtype=object).astype(str),
+            "table": t.name, "row": np.arange(n), "key": key, "group": group,
             "total": t.is_total.to_numpy(dtype=bool), "known": known,
             "complete": ~np.asarray(t.ragged, dtype=bool)}))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
@@ -139,8 +140,8 @@ def _rows(tables) -> list[Problem]:
     for case in _failures(ROWS, frame).itertuples(index=False):
         if pd.isna(case.index):
             continue
-        at = frame.iloc[int(case.index)]
-        table, row = by_name[at["table"]], int(at["row"])
+        table, row = by_name[frame.at[int(case.index), "table"]], int(frame.at[int(case.index),
+                                                                              "row"])
         code = CODES.get(str(case.check), "schema")
         out.append(Problem(code, table.name, "unit", row, table.text(row, "unit")))
     return _unique(out)

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow as pa_arrow
@@ -27,8 +28,13 @@ def normalise(name: str) -> str:
 
 def normalise_many(names: list[str]) -> list[str]:
     """`normalise` over many names at once, in Arrow's kernels."""
-    folded = pc.utf8_normalize(pa_arrow.array(names, type=pa_arrow.string()), "NFKC")
-    return pc.replace_substring_regex(folded, _NOISE.pattern, "").to_pylist()
+    return normalise_array(pa_arrow.array(names, type=pa_arrow.string())).to_pylist()
+
+
+def normalise_array(names):
+    """`normalise` over an Arrow string array, in Arrow's kernels (an Arrow array back)."""
+    folded = pc.utf8_normalize(names, "NFKC")
+    return pc.replace_substring_regex(folded, _NOISE.pattern, "")
 
 
 @dataclass(frozen=True)
@@ -39,21 +45,62 @@ class Unit:
 
 
 class Registry:
-    def __init__(self, units: list[Unit], spellings: dict[tuple[str, str], Unit]):
-        self.units = units
-        self._spellings = spellings  # (type, normalised spelling) -> unit
+    """Every unit (name, type, district) by position, and every normalised spelling of each
+    type pointing at its unit.  Plain lists and dicts of strings and integers, so that a
+    registry of a hundred thousand units pickles and unpickles fast (zzqa/compiled.py)."""
+
+    def __init__(self, units: list[Unit], spellings: dict[str, dict[str, int]]):
+        self.names = [u.name for u in units]
+        self.types = [u.type for u in units]
+        self.districts = [u.district for u in units]
+        self._spellings = spellings  # type -> normalised spelling -> unit position
+        self._lookups: dict = {}
+
+    @property
+    def units(self) -> list[Unit]:
+        return [self.unit(i) for i in range(len(self.names))]
+
+    def unit(self, i: int) -> Unit:
+        return Unit(self.names[i], self.types[i], self.districts[i])
+
+    def prepare(self, types: tuple[str, ...]) -> None:
+        """Build the lookup of `types` now (the form does it for every table's types, so
+        that it is compiled and cached with the form)."""
+        self.lookup(types)
+
+    def lookup(self, types: tuple[str, ...]):
+        """For `match` over whole columns: the normalised spellings of `types` (an Arrow
+        array, each spelling once, the first type's unit winning as in `match`), the
+        canonical name of each, its type, and a code per canonical name (units of the same
+        name share a code: tables are matched by name)."""
+        if types not in self._lookups:
+            chosen: dict[str, int] = {}
+            for t in types:
+                for spelling, i in self._spellings.get(t, {}).items():
+                    chosen.setdefault(spelling, i)
+            codes: dict[str, int] = {}
+            for name in self.names:
+                codes.setdefault(name, len(codes))
+            found = np.fromiter(chosen.values(), dtype=np.int64, count=len(chosen))
+            names = np.array([*self.names, None], dtype=object)
+            kinds = np.array([*self.types, None], dtype=object)
+            code = np.array([*(codes[n] for n in self.names), -1], dtype=np.int64)
+            found = np.append(found, -1)  # -1: no such spelling, the trailing None
+            self._lookups[types] = (pa_arrow.array(list(chosen), type=pa_arrow.string()),
+                                    names[found], kinds[found], code[found])
+        return self._lookups[types]
 
     def match(self, printed: str, types: tuple[str, ...], key: str | None = None) -> Unit | None:
         """The unit a printed label names among `types` (`key`: its normalised form)."""
         key = normalise(printed) if key is None else key
         for t in types:
-            unit = self._spellings.get((t, key))
-            if unit:
-                return unit
+            i = self._spellings.get(t, {}).get(key)
+            if i is not None:
+                return self.unit(i)
         return None
 
     def spellings(self, types: tuple[str, ...]) -> set[str]:
-        return {s for (t, s) in self._spellings if t in types}
+        return {s for t in types for s in self._spellings.get(t, {})}
 
 
 def load(checks_dir: Path) -> Registry:
@@ -93,15 +140,17 @@ def _read_csv(path: Path) -> list[tuple]:
 
 
 def _build(path: Path, entries: list[tuple], line=lambda i: i + 2) -> Registry:
-    units, spellings = [], {}
+    units: list[Unit] = []
+    spellings: dict[str, dict[str, int]] = {}
     flat = [(i, s) for i, e in enumerate(entries) for s in [e[0], *e[3]]]
     keys = iter(normalise_many([s for _, s in flat]))
     for i, (name, kind, district, aliases) in enumerate(entries):
         unit = Unit(name, kind, district)
         units.append(unit)
+        of_kind = spellings.setdefault(kind, {})
         for spelling in [name, *aliases]:
-            key = (kind, next(keys))
-            if key in spellings and spellings[key] != unit:
+            key = next(keys)
+            if key in of_kind and units[of_kind[key]] != unit:
                 raise InputError(path, f"spelling {spelling!r} names two {kind} units", line(i))
-            spellings[key] = unit
+            of_kind.setdefault(key, i)
     return Registry(units, spellings)

@@ -12,9 +12,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
 from .model import InputError
 
 
@@ -32,7 +29,8 @@ class Located:
         return self._lines.get(keys, 1)
 
 
-def _walk(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> Any:
+def _walk(node, path: tuple, lines: dict[tuple, int]) -> Any:
+    import yaml
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out = {}
@@ -45,20 +43,36 @@ def _walk(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> Any:
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_walk(v, (*path, i), lines) for i, v in enumerate(node.value)]
-    return _SCALARS.construct_object(node)
+    return _scalars().construct_object(node)
 
 
-_SCALARS = yaml.SafeLoader("")  # one constructor for every scalar node
+@functools.cache
+def _scalars():
+    """One constructor for every scalar node."""
+    import yaml
+    return yaml.SafeLoader("")
 
 
 def load(path: Path, schema_name: str) -> Located:
-    """Read, parse and validate one YAML file against `zzqa/schemas/<schema_name>.json`."""
+    """Read, parse and validate one YAML file against `zzqa/schemas/<schema_name>.json`.
+
+    A file whose exact contents were read and validated before comes from the cache
+    (zzqa/compiled.py): a warm run imports neither PyYAML nor jsonschema."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise InputError(path, "file not found") from None
     except (UnicodeDecodeError, OSError) as exc:
         raise InputError(path, f"cannot read: {exc}") from None
+    from . import compiled
+    data, lines = compiled.cached("yaml", schema_name.encode() + b"\0" + raw,
+                                  lambda: _parse(path, text, schema_name))
+    return Located(path, data, lines)
+
+
+def _parse(path: Path, text: str, schema_name: str) -> tuple[Any, dict]:
+    import yaml  # here, not above: a warm run reads no YAML
     try:
         node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
@@ -76,11 +90,12 @@ def load(path: Path, schema_name: str) -> Located:
         e = errors[0]
         where = "/".join(str(p) for p in e.absolute_path) or "(top)"
         raise InputError(path, f"{where}: {e.message}", located.line(*e.absolute_path))
-    return located
+    return data, lines
 
 
 @functools.cache
-def validator(schema_name: str) -> jsonschema.protocols.Validator:
+def validator(schema_name: str):
+    import jsonschema
     schema = json.loads(resources.files("zzqa.schemas").joinpath(f"{schema_name}.json").read_text())
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema)

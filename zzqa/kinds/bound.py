@@ -72,8 +72,7 @@ class Bounds(Checks):
         a = self.a = table.arrays(column)
         ok = {}
         for reading in (STRICT, LOOSE):
-            half = (a.half_strict if reading == STRICT else a.half_loose)[rows]
-            lo, hi = a.val[rows] - half, a.val[rows] + half
+            lo, hi = a.bounds(reading, rows)
             good = np.ones(len(rows), bool)
             if self.top_s is not None:
                 good &= lo <= self.top_s

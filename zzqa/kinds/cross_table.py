@@ -19,7 +19,7 @@ done 65.24 = [99.43, 99.45] → holds.
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 
 from ..checks import Linear, Operand, unevaluable
 from ..formula import FormulaError, parse
@@ -61,12 +61,17 @@ def check(rule, ctx) -> list:
             out.append(unevaluable(text, f"column {missing[0]} is missing"))
             continue
         first = period.tables[f.terms[0].table]
-        keep = {"all": first.units.notna(), "units": first.units.notna() & ~first.is_total,
-                "total": first.is_total}[which]
-        units = pd.unique(first.units[keep].to_numpy(dtype=object)).tolist()
+        total = first.is_total.to_numpy(dtype=bool)
+        keep = {"all": np.ones(len(total), bool), "units": ~total, "total": total}[which]
+        firsts = first.units_in_order(np.flatnonzero(keep))
+        codes, units = first.codes[firsts], first.units.to_numpy(dtype=object)[firsts]
 
-        def rows(table, units=units):
-            return table.rows_of(units)
+        found: dict = {}
+
+        def rows(table, codes=codes, found=found):
+            if table.name not in found:  # one array per table, shared by its operands
+                found[table.name] = table.rows_of(codes)
+            return found[table.name]
 
         def operand(t):
             table = period.tables[t.table]

@@ -68,7 +68,7 @@ class Ranks(Checks):
         self.rank = rank = ra.val[rows] // numbers.UNIT
         self.span, ok = {}, {}
         for reading in (STRICT, LOOSE):
-            half = (sa.half_strict if reading == STRICT else sa.half_loose)[rows]
+            half = sa.half(reading, rows)
             lo, hi = sign * sa.val[rows] - half, sign * sa.val[rows] + half
             known = np.sort(lo[scored])
             above = len(known) - np.searchsorted(known, hi, side="right")  # certainly above

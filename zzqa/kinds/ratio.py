@@ -24,7 +24,7 @@ from fractions import Fraction
 import numpy as np
 
 from .. import numbers
-from ..checks import Checks, Discrepancy, Read, absent_columns, bounds, decide, unevaluable
+from ..checks import PASS, Checks, Discrepancy, Read, absent_columns, bounds, decide, unevaluable
 from ..formula import parse_ratio
 from ..model import LOOSE, STRICT, Value
 from ..period import BLANK, NUMBER, ZERO_MARKER
@@ -115,9 +115,12 @@ class Ratios(Checks):
     blame = True
 
     def __init__(self, table, rows, r, status, b):
-        self.table, self.rows, self.r, self.status, self.b = table, rows, r, status, b
+        self.table, self.rows, self.r, self.status = table, rows, r, status
         self.cols = (r.percent.column, r.numerator.column, r.denominator.column)
         self.reads = [Read(table, c, rows) for c in self.cols]
+        # the bounds of the checks that do not pass, the only ones explained later
+        self._at = np.flatnonzero(status != PASS)
+        self.b = {reading: tuple(x[self._at] for x in arrays) for reading, arrays in b.items()}
 
     def label(self, i):
         return self.table.label(self.rows[i])
@@ -131,8 +134,9 @@ class Ratios(Checks):
     def explain(self, i):
         table, row = self.table, self.rows[i]
         p_col, n_col, d_col = self.cols
-        iv = _ratio(self.b[LOOSE], i)
-        p1, p2 = int(self.b[LOOSE][0][i]), int(self.b[LOOSE][1][i])
+        j = int(np.searchsorted(self._at, i))
+        iv = _ratio(self.b[LOOSE], j)
+        p1, p2 = int(self.b[LOOSE][0][j]), int(self.b[LOOSE][1][j])
         actual = Value(table.text(row, p_col), numbers.to_float(p1), numbers.to_float(p2))
         fields = {"formula": self.r.text, "numerator": table.text(row, n_col),
                   "denominator": table.text(row, d_col)}

@@ -63,13 +63,13 @@ def read_text(path: Path) -> str:
 
 def read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """The cells of a CSV file as text, the line of each row, and its ragged rows."""
-    text = read_text(path)
-    if not text.strip():
-        raise InputError(path, "file is empty: expected a header row", 1)
-    raw = _read_fast(text)
+    raw = _read_fast(_read_bytes(path))
     if raw is not None:
         lines, ragged = np.arange(len(raw)) + 2, np.zeros(len(raw), dtype=bool)
     else:
+        text = read_text(path)
+        if not text.strip():
+            raise InputError(path, "file is empty: expected a header row", 1)
         raw, lines, ragged = _read_slow(path, text)
     raw.columns = [str(c).strip() for c in raw.columns]
     twice = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
@@ -78,18 +78,29 @@ def read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     return raw, lines, ragged
 
 
-def _read_fast(text: str) -> pd.DataFrame | None:
-    """Arrow's multithreaded reader, for the plain case: no quotes, no blank lines, no short
-    rows (then every data row i sits on line i + 2).  None when the file needs `_read_slow`."""
-    body = text.rstrip("\n")
-    if '"' in body or "\n\n" in body or "\r" in body:
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+
+
+def _read_fast(data: bytes) -> pd.DataFrame | None:
+    """Arrow's multithreaded reader on the file's bytes, for the plain case: no quotes, no
+    blank lines, no CR, no short rows, valid UTF-8 (Arrow checks it), so that every data row
+    i sits on line i + 2.  None when the file needs `_read_slow`."""
+    body = data.removeprefix(b"\xef\xbb\xbf").rstrip(b"\n")
+    if not body.strip() or b'"' in body or b"\n\n" in body or b"\r" in body:
         return None
-    header = next(csv.reader([body.split("\n", 1)[0]]))
+    try:
+        header = next(csv.reader([body.split(b"\n", 1)[0].decode("utf-8")]))
+    except UnicodeDecodeError:
+        return None
     if len(set(header)) != len(header):
         return None
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(body.encode("utf-8")),
+            io.BytesIO(body),
             read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1),
             convert_options=pa_csv.ConvertOptions(
                 column_types={h: pa.string() for h in header},

@@ -9,10 +9,8 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 
-from rich import box
-from rich.console import Console
+from rich.console import Console, Group
 from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
 from ..model import Finding, Report
@@ -89,17 +87,41 @@ def _suspects(console: Console, r: Report) -> None:
 
 
 def _checklist(console: Console, r: Report) -> None:
-    # Only the title gives way on a narrow terminal (packed tighter): ids and counts never.
-    t = Table(title="Checklist", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False,
-              collapse_padding=console.width < 60)
-    t.add_column("rule", no_wrap=True, min_width=4)
-    t.add_column("title", ratio=1, overflow="fold", min_width=5)
-    for name in ("checks", "pass", "≈", "fail", "n/a"):
-        t.add_column(name, justify="right", no_wrap=True, min_width=len(name))
-    for tl in r.tallies:
-        t.add_row(_text(tl.rule), _text(tl.title), str(tl.checks), str(tl.passed),
-                  _n(tl.within_rounding), _n(tl.failed, "bold red"), _n(tl.unevaluable))
-    console.print(t)
+    """Rules × (checks, pass, ≈, fail, n/a), laid out by hand: ids and counts never give
+    way, the title wraps in what is left (a rich Table of ninety rows costs more than the
+    whole check)."""
+    heads = ("checks", "pass", "≈", "fail", "n/a")
+    rows = [(tl.rule, tl.title, (tl.checks, tl.passed, tl.within_rounding, tl.failed,
+                                 tl.unevaluable)) for tl in r.tallies]
+    rule_w = max([4, *(len(inert(rule)) for rule, _, _ in rows)])
+    widths = [max([len(h), *(len(str(n[k])) for _, _, n in rows)]) for k, h in enumerate(heads)]
+    gap = 1 if console.width < 60 else 3
+    title_w = max(console.width - rule_w - sum(widths) - gap * (len(heads) + 1) - 1, 5)
+    console.print(Text("Checklist", style="italic"))
+
+    def line(rule: Text, title: Text, counts: list[Text]) -> Text:
+        out = Text(" ")
+        out.append_text(rule)
+        out.append(" " * (rule_w - rule.cell_len + gap))
+        out.append_text(title)
+        out.append(" " * (title_w - title.cell_len))
+        for width, count in zip(widths, counts, strict=True):
+            out.append(" " * (gap + width - count.cell_len))
+            out.append_text(count)
+        return out
+
+    out = [line(Text("rule", style="bold"), Text("title", style="bold"),
+                [Text(h, style="bold") for h in heads]), Text(" " + "─" * (console.width - 2))]
+    for rule, title, n in rows:
+        wrapped = _text(title).wrap(console, title_w) if title else [Text("")]
+        styles = ("", "", "yellow", "bold red", "yellow")
+        counts = [Text(str(v), style=st if (v and st) else ("" if k < 2 else "dim"))
+                  for k, (v, st) in enumerate(zip(n, styles, strict=True))]
+        out.append(line(_text(rule), wrapped[0], counts))
+        blank = [Text("") for _ in heads]
+        out += [line(Text(""), more, blank) for more in wrapped[1:]]
+    console.print(Text("\n").join(out), no_wrap=True, overflow="ignore", crop=False)
+    console.print()
 
 
 def _n(n: int, style: str = "yellow") -> Text:
@@ -115,8 +137,12 @@ def _text(s: str, style: str = "", newlines: bool = False) -> Text:
     return Text(inert(s, newlines), style=style)
 
 
+def _indented(s: str, style: str = "dim", newlines: bool = False) -> Padding:
+    return Padding(_text(s, style, newlines), (0, 0, 0, 4), expand=False)
+
+
 def _note(console: Console, s: str, style: str = "dim", newlines: bool = False) -> None:
-    console.print(Padding(_text(s, style, newlines), (0, 0, 0, 4), expand=False))
+    console.print(_indented(s, style, newlines))
 
 
 def _heading(console: Console, title: str) -> None:
@@ -146,16 +172,15 @@ def _findings(console: Console, r: Report) -> None:
                 head.append(inert(f"{c.file}:{c.line}:{c.column}"), style="bold")
                 if c.label:
                     head.append(inert(f"  {c.unit} › {c.label}" if c.unit else f"  {c.label}"))
-            console.print(head)
-            _note(console, f.message, style="", newlines=True)
+            parts = [head, _indented(f.message, "", newlines=True)]
             notes = [f"needed by {check}" for check in f.checks]
             notes += [f"· {c.file}:{c.line}:{c.column}  {c.unit} › {c.label}"
                       for c in f.cells[1:MAX_CELLS + 1]]
             if len(f.cells) > MAX_CELLS + 1:  # a column sum of a long table
                 notes.append(f"· … and {len(f.cells) - MAX_CELLS - 1:,} more cells "
                              "(--format json lists every one)")
-            for note in notes:
-                _note(console, note)
+            parts += [_indented(note) for note in notes]
+            console.print(Group(*parts))
 
 
 def _uncovered(console: Console, r: Report) -> None:

@@ -1,0 +1,112 @@
+"""The form and catalog of a checks/ folder, compiled once and cached.
+
+Reading checks/ means parsing a dozen YAML files, validating them with JSON Schema and
+checking every rule against the form: about as long as checking the real period itself.
+The result is the same until a file of checks/ or zzqa's own code changes, so it is kept
+as a pickle keyed on both: the SHA-256 of every file under checks/ (path and contents),
+and the name, size and modification time of every file of the zzqa package, and zzqa's
+and Python's versions.  Any change gives a new key; a cache that cannot be read or
+written is ignored (the folder is read as usual).
+
+The cache lives in $ZZQA_CACHE_DIR, else $XDG_CACHE_HOME/zzqa, else ~/.cache/zzqa;
+ZZQA_CACHE_DIR set to an empty string turns it off.  It is a pickle: whoever can write
+that folder can run code as you, exactly as whoever can write your shell's start-up files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+from . import __version__
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def folder() -> Path | None:
+    if "ZZQA_CACHE_DIR" in os.environ:
+        return Path(os.environ["ZZQA_CACHE_DIR"]) if os.environ["ZZQA_CACHE_DIR"] else None
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "zzqa"
+
+
+@functools.cache
+def code() -> bytes:
+    """What identifies this zzqa: its version, Python's, and each of its files' name, size
+    and modification time."""
+    parts = [f"{__version__} {sys.version}"]
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".json") and path.is_file():
+            st = path.stat()
+            parts.append(f"{path.relative_to(PACKAGE)} {st.st_size} {st.st_mtime_ns}")
+    return "\0".join(parts).encode()
+
+
+def key(checks_dir: Path) -> str:
+    h = hashlib.sha256(code())
+    for path in sorted(p for p in Path(checks_dir).rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(checks_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:32]
+
+
+def cached(name: str, content: bytes, build):
+    """`build()`, or what it gave before for the same `content` and the same zzqa."""
+    where = folder()
+    if where is None:
+        return build()
+    path = where / f"{name}-{hashlib.sha256(code() + content).hexdigest()[:32]}.pickle"
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
+            ValueError):
+        pass  # not cached yet, or unreadable: build it
+    value = build()
+    _write(path, value)
+    return value
+
+
+def load(checks_dir: Path):
+    """(form, catalog) of a checks/ folder: from the cache, else read (and cached)."""
+    where = folder()
+    if where is None:
+        return read(checks_dir)
+    path = where / f"checks-{key(checks_dir)}.pickle"
+    try:
+        with open(path, "rb") as f:
+            form, catalog = pickle.load(f)
+        return dataclasses.replace(form, source=Path(checks_dir)), catalog
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
+            ValueError):
+        pass  # not cached yet, or from another zzqa: read the folder
+    form, catalog = read(checks_dir)
+    _write(path, (form, catalog))
+    return form, catalog
+
+
+def read(checks_dir: Path):
+    """The form and catalog of the folder, read and validated (no cache)."""
+    from . import catalog as catalog_mod
+    from . import form as form_mod
+    from . import prose
+    form = form_mod.load(checks_dir)
+    recognisers = checks_dir / "prose.yaml"
+    if recognisers.exists():
+        form = dataclasses.replace(form, recognisers=tuple(prose.recognisers(recognisers)))
+    return form, catalog_mod.load(checks_dir, form)
+
+
+def _write(path: Path, value) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(f.name, path)
+    except (OSError, pickle.PickleError, TypeError, AttributeError):
+        pass  # a cache that cannot be written is no cache
