@@ -234,6 +234,8 @@ def _table(raw, spec: TableSpec, match_units: _UnitMatcher) -> Table:
         part = slice(k * n, (k + 1) * n)
         table.columns[col.name], table.convention[col.name] = _numeric(
             parsed.scaled[part], parsed.decimals[part], parsed.state[part], col, spec)
+    # Arrow's pool keeps what the parse freed for reuse; a long period would pile it up
+    pa.default_memory_pool().release_unused()
     return table
 
 

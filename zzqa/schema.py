@@ -53,11 +53,11 @@ HEADERS = pa.DataFrameSchema({
 ])
 
 ROWS = pa.DataFrameSchema({
-    "table": pa.Column(), "row": pa.Column(int), "key": pa.Column(), "group": pa.Column(),
-    "total": pa.Column(bool),
+    "table": pa.Column(), "row": pa.Column(int), "unit": pa.Column(int),
+    "group": pa.Column(int), "total": pa.Column(bool),
     "known": pa.Column(bool, pa.Check(lambda s: s, name="unit_known")),
     "complete": pa.Column(bool, pa.Check(lambda s: s, name="row_complete")),
-}, unique=["table", "key"], checks=[
+}, unique=["table", "unit", "group"], checks=[
     # a second total row in its table (and group: appendix 8 has one per category)
     pa.Check(lambda d: ~(d["total"] & d.duplicated(["table", "group", "total"])),
              name="single_total"),
@@ -116,32 +116,30 @@ def _headers(tables) -> list[Problem]:
 
 
 def _rows(tables) -> list[Problem]:
+    """Every row of every table as integers: its table, its unit's code (units.Registry;
+    a unique negative number for an unknown unit, reported as unknown instead), the code of
+    its other key columns (appendix 8's category), and its flags."""
     parts = []
-    for t in tables:
+    for k, t in enumerate(tables):
         n = len(t.raw)
-        group = pd.Series([""] * n, dtype=str)
-        for k, column in enumerate(c for c in t.spec.key if c != "unit" and c in t.raw):
-            part = t.raw[column].astype(str).reset_index(drop=True)
-            group = part if k == 0 else group + "/" + part
-        units = t.units.reset_index(drop=True)
-        known = units.notna().to_numpy() | ("unit" not in t.raw)
-        # a row with an unknown unit has no key to share (it is reported as unknown)
-        key = (units.fillna("").astype(str) + "/" + group).where(
-            known, "?" + pd.Series(np.arange(n)).astype(str))
+        others = [c for c in t.spec.key if c != "unit" and c in t.raw]
+        group = (pd.factorize(pd.MultiIndex.from_frame(t.raw[others].astype(str)))[0]
+                 if others else np.zeros(n, dtype=np.int64))
+        known = (t.codes >= 0) | ("unit" not in t.raw)
         parts.append(pd.DataFrame({
-            "table": t.name, "row": np.arange(n), "key": key, "group": group,
+            "table": np.full(n, k, dtype=np.int16), "row": np.arange(n),
+            "unit": np.where(known, t.codes, -1 - np.arange(n)), "group": group,
             "total": t.is_total.to_numpy(dtype=bool), "known": known,
             "complete": ~np.asarray(t.ragged, dtype=bool)}))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if frame.empty:
         return []
-    by_name = {t.name: t for t in tables}
     out = []
     for case in _failures(ROWS, frame).itertuples(index=False):
         if pd.isna(case.index):
             continue
-        table, row = by_name[frame.at[int(case.index), "table"]], int(frame.at[int(case.index),
-                                                                              "row"])
+        at = int(case.index)
+        table, row = tables[int(frame.at[at, "table"])], int(frame.at[at, "row"])
         code = CODES.get(str(case.check), "schema")
         out.append(Problem(code, table.name, "unit", row, table.text(row, "unit")))
     return _unique(out)

@@ -108,7 +108,8 @@ def _read_fast(data: bytes) -> pd.DataFrame | None:
         )
     except pa.ArrowInvalid:
         return None
-    return table.to_pandas()
+    # Arrow-backed columns, no copy: pandas's own string dtype would copy every cell
+    return table.to_pandas(types_mapper={pa.string(): pd.ArrowDtype(pa.string())}.get)
 
 
 def _read_slow(path: Path, text: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
