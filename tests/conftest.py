@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -10,6 +12,9 @@ import pytest
 import yaml
 
 from zzqa import catalog, engine, form, period
+
+# the compiled-catalog cache of the tests lives in a folder of their own
+os.environ.setdefault("ZZQA_CACHE_DIR", tempfile.mkdtemp(prefix="zzqa-test-cache-"))
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "data" / "2020-09"

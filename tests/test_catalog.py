@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+import shutil
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from zzqa import catalog as catalog_mod
 from zzqa import form as form_mod
+from zzqa.catalog import template_problem
 from zzqa.cli import cli
-from zzqa.kinds import REGISTRY
+from zzqa.kinds import REGISTRY, STAGES
+from zzqa.model import InputError
 
+from cases import KIND_CASES
 from conftest import CHECKS
 
 FORM = form_mod.load(CHECKS)
@@ -27,27 +31,62 @@ def test_every_kind_is_documented_with_the_fixed_headings(kind):
     assert REGISTRY[kind].OPTIONS and callable(REGISTRY[kind].columns)
 
 
-def test_every_evaluating_kind_has_tests_on_tiny_tables():
-    text = (Path(__file__).parent / "test_kinds.py").read_text(encoding="utf-8")
+def test_every_kind_declares_the_protocol():
     for kind, module in REGISTRY.items():
-        if hasattr(module, "evaluate"):
-            assert f"kind: {kind}" in text, f"no tiny-table test uses kind {kind}"
+        assert module.STAGE in STAGES, kind
+        assert isinstance(module.PREFIX, str) and len(module.PREFIX) == 1, kind
+        assert callable(module.check) and callable(module.columns), kind
+        templates = module.MESSAGE.values() if isinstance(module.MESSAGE, dict) else [
+            module.MESSAGE]
+        for template in templates:  # the kind's own templates use only its fields
+            assert template_problem(template, module.FIELDS) is None, (kind, template)
+
+
+@pytest.mark.parametrize("kind", sorted(REGISTRY))
+def test_every_kind_has_a_passing_and_a_failing_tiny_case(make, kind):
+    assert kind in KIND_CASES, f"tests/cases.py has no tiny case for kind {kind}"
+    case = KIND_CASES[kind]
+    for which, fails in (("passing", False), ("failing", True)):
+        tables, prose = case[which]
+        report = make(tables, case["rules"], prose=prose)
+        found = [f for f in report.findings if f.rule == case["rule"] and f.severity != "info"]
+        tally = next(t for t in report.tallies if t.rule == case["rule"])
+        assert bool(found) == fails and bool(tally.failed) == fails, (kind, which, found)
+        assert tally.checks >= 1, (kind, which)
 
 
 def test_every_kind_is_used_by_the_catalog():
     assert {r.kind for r in CATALOG.rules} == set(REGISTRY)
 
 
-def test_ids_are_unique_prefixed_and_explainable():
-    ids = [r.id for r in CATALOG.rules]
-    assert len(ids) == len(set(ids))
-    prefix = {"schema": "T", "sum_total": "S", "row_identity": "R", "ratio": "P", "rank": "K",
-              "bound": "B", "cross_table": "X", "precision": "D", "claim": "C", "ranking": "C",
-              "unlinked": "U"}
-    for rule in CATALOG.rules:
-        assert rule.id[0] == prefix[rule.kind], rule.id
-        result = CliRunner().invoke(cli, ["explain", rule.id, "--checks", str(CHECKS)])
-        assert result.exit_code == 0 and rule.why.split()[0] in result.output
+def test_ids_in_the_catalog_files_are_unique_and_carry_their_kinds_prefix():
+    # read from the YAML files themselves, not through the loader (which would refuse a
+    # duplicate before a test could see it)
+    entries = [e for f in sorted((CHECKS / "rules").glob("*.yaml"))
+               for e in yaml.safe_load(f.read_text(encoding="utf-8"))["rules"]]
+    names = [n for e in entries for n in (e["id"], *e.get("aliases", []))]
+    assert len(names) == len(set(names))
+    for e in entries:
+        assert e["id"].startswith(REGISTRY[e["kind"]].PREFIX), e["id"]
+    assert len(CATALOG.rules) == len(entries)
+
+
+def test_a_duplicate_id_is_refused_by_the_loader(tmp_path):
+    checks = tmp_path / "checks"
+    shutil.copytree(CHECKS, checks)
+    (checks / "rules" / "zz.yaml").write_text(
+        "rules:\n  - {id: S201, kind: sum_total, title: t, severity: error, why: w, "
+        "table: a2}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="S201 is already used"):
+        catalog_mod.load(checks, form_mod.load(checks))
+
+
+@pytest.mark.parametrize("kind", sorted(REGISTRY))
+def test_one_rule_of_each_kind_is_explained(kind):
+    rule = next(r for r in CATALOG.rules if r.kind == kind)
+    result = CliRunner().invoke(cli, ["explain", rule.id, "--checks", str(CHECKS)])
+    assert result.exit_code == 0 and rule.why.split()[0] in result.output
+    assert "## What it checks" in result.output
 
 
 def test_rules_of_an_appendix_carry_its_digit():

@@ -132,12 +132,9 @@ def check(directory, fmt, select, ignore, fail_on, color, width, checks) -> None
     period = period_mod.load(directory, form)
     report = engine.run(period, form, catalog, select, ignore)
     report.target = str(directory).rstrip("/") or "."
-    if fmt == "text":
-        tty = sys.stdout.isatty()
-        out = reporters.get("text").render(report, width=width or (None if tty else 80),
-                                           color=tty if color is None else color)
-    else:
-        out = reporters.get(fmt).render(report)
+    tty = sys.stdout.isatty()
+    out = reporters.get(fmt).render(report, width=width or (None if tty else 80),
+                                    color=tty if color is None else color)
     click.echo(out, nl=False)
     sys.exit(report.exit_status(fail_on))
 

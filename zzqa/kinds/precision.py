@@ -37,5 +37,6 @@ def columns(params: dict) -> list:
 
 
 def check(rule, ctx) -> list:
-    """One failing check per under-printed cell that checks of earlier stages need."""
+    """One check per cell printed with fewer decimals than its column: it fails when a check
+    of an earlier stage holds only by reading that cell at the decimals it shows."""
     return [precision.checks(ctx.rounding, ctx.period)]

@@ -1,4 +1,7 @@
-"""Output formats: one module per format, each `render(report) -> str`.
+"""Output formats: one module per format, each `render(report, width=, color=) -> str`.
+
+A new format is a module here, its name in NAMES, and its tests; the command line offers
+every name in NAMES and calls each the same way.
 
 Modules are imported on use, so that `--format json` never pays for rich (and `--help`
 pays for nothing): this package itself imports only the standard library.

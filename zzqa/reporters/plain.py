@@ -12,7 +12,8 @@ from ..model import Report
 from . import inert
 
 
-def render(report: Report) -> str:
+def render(report: Report, width: int | None = None, color: bool = False) -> str:
+    """One line per finding (width and colour change nothing: lines are never wrapped)."""
     lines = []
     for f in report.findings:
         c = f.cells[0] if f.cells else None
