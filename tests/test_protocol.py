@@ -3,8 +3,11 @@ time, rules that break, the compiled-catalog cache, the reader seam."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -148,3 +151,19 @@ def test_a_reader_returns_text_cells_with_their_lines():
     assert raw.file == "a2_investment.csv" and int(raw.lines[0]) == 2
     assert str(raw.frame["done_total"].iloc[0]) == "891.29"
     assert source.prose.startswith(replace(PERIOD).prose[:10])
+
+
+def test_explain_imports_no_pandas(tmp_path):
+    code = ("import sys, contextlib, io\nfrom zzqa.cli import cli\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    try:\n        cli.main(['explain', 'X004', '--checks', sys.argv[1]])\n"
+            "    except SystemExit:\n        pass\n"
+            "print(sorted(m for m in ('pandas', 'pyarrow', 'pandera', 'rich') "
+            "if m in sys.modules))\n")
+    env = {**os.environ, "ZZQA_CACHE_DIR": str(tmp_path)}
+    # reading checks/ the first time normalises unit names in Arrow (which looks for
+    # pandas); from the cache, explain needs neither
+    for allowed in (["pyarrow", "pandas"], []):
+        out = subprocess.run([sys.executable, "-c", code, str(CHECKS)], capture_output=True,
+                             text=True, env=env, check=True).stdout
+        assert set(eval(out)) <= set(allowed)

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 SCALE = 6  # values are integers in units of 10**-6; printed decimals up to SCALE - 1
 UNIT = 10**SCALE
@@ -93,6 +91,8 @@ def parse_array(texts) -> Column:
     exact after rounding to 10**-SCALE for |value| < 10**9 (MAX_VALUE; larger values are
     INVALID cells).
     """
+    import pyarrow as pa  # here: `zzqa explain` parses no table
+    import pyarrow.compute as pc
     if not isinstance(texts, (pa.Array, pa.ChunkedArray)):
         texts = pa.array(texts, type=pa.string())
     arr = pc.fill_null(pc.utf8_trim_whitespace(texts), "")

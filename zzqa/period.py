@@ -201,12 +201,14 @@ class _UnitMatcher:
     normalised (units.normalise), then looked up among the registry's spellings."""
 
     def __init__(self, form: Form):
-        self.registry = form.units
+        self.registry, self.keys = form.units, {}
 
     def __call__(self, labels: pd.Series, types: tuple[str, ...]):
         keys, names, kinds, codes = self.registry.lookup(types)
+        if types not in self.keys:
+            self.keys[types] = pa.array(keys, type=pa.string())
         norm = units_mod.normalise_array(pa.array(labels, type=pa.string()))
-        found = pc.fill_null(pc.index_in(norm, value_set=keys), -1).to_numpy(
+        found = pc.fill_null(pc.index_in(norm, value_set=self.keys[types]), -1).to_numpy(
             zero_copy_only=False).astype(np.int64)  # -1 picks the trailing None
         return (pd.Series(names[found], index=labels.index, dtype=object),
                 pd.Series(kinds[found], index=labels.index, dtype=object), codes[found])

@@ -8,10 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
-import pandera.pandas as pa
-import pyarrow as pa_arrow
-import pyarrow.compute as pc
 
 from . import yamlsource
 from .model import InputError
@@ -28,11 +24,13 @@ def normalise(name: str) -> str:
 
 def normalise_many(names: list[str]) -> list[str]:
     """`normalise` over many names at once, in Arrow's kernels."""
+    import pyarrow as pa_arrow
     return normalise_array(pa_arrow.array(names, type=pa_arrow.string())).to_pylist()
 
 
 def normalise_array(names):
     """`normalise` over an Arrow string array, in Arrow's kernels (an Arrow array back)."""
+    import pyarrow.compute as pc  # here: `zzqa explain` unpickles a registry, reads none
     folded = pc.utf8_normalize(names, "NFKC")
     return pc.replace_substring_regex(folded, _NOISE.pattern, "")
 
@@ -69,8 +67,8 @@ class Registry:
         self.lookup(types)
 
     def lookup(self, types: tuple[str, ...]):
-        """For `match` over whole columns: the normalised spellings of `types` (an Arrow
-        array, each spelling once, the first type's unit winning as in `match`), the
+        """For `match` over whole columns: the normalised spellings of `types` (a list,
+        each spelling once, the first type's unit winning as in `match`), the
         canonical name of each, its type, and a code per canonical name (units of the same
         name share a code: tables are matched by name)."""
         if types not in self._lookups:
@@ -86,8 +84,7 @@ class Registry:
             kinds = np.array([*self.types, None], dtype=object)
             code = np.array([*(codes[n] for n in self.names), -1], dtype=np.int64)
             found = np.append(found, -1)  # -1: no such spelling, the trailing None
-            self._lookups[types] = (pa_arrow.array(list(chosen), type=pa_arrow.string()),
-                                    names[found], kinds[found], code[found])
+            self._lookups[types] = (list(chosen), names[found], kinds[found], code[found])
         return self._lookups[types]
 
     def match(self, printed: str, types: tuple[str, ...], key: str | None = None) -> Unit | None:
@@ -118,6 +115,8 @@ def load(checks_dir: Path) -> Registry:
 
 
 def _read_csv(path: Path) -> list[tuple]:
+    import pandas as pd
+    import pandera.pandas as pa
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     schema = pa.DataFrameSchema({
         "name": pa.Column(str, pa.Check.str_length(min_value=1)),

@@ -27,7 +27,7 @@ from .. import numbers
 from ..checks import PASS, Checks, Discrepancy, Read, absent_columns, bounds, decide, unevaluable
 from ..formula import parse_ratio
 from ..model import LOOSE, STRICT, Value
-from ..period import BLANK, NUMBER, ZERO_MARKER
+from ..numbers import BLANK, NUMBER, ZERO_MARKER
 from .row_identity import rows_of
 
 PREFIX = "P"

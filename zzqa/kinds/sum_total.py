@@ -20,7 +20,6 @@ Appendix 2 `plan_total`: units add up to [1043.035, 1043.155], total 1043.1 → 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from ..checks import Linear, Operand, unevaluable
 
@@ -57,7 +56,7 @@ def check(rule, ctx) -> list:
     groups = table.raw[by] if by else np.zeros(len(table.raw), dtype=int)
     is_total = table.is_total.to_numpy()
     totals, parts, names = [], [], []
-    for g in (pd.unique(groups.to_numpy(dtype=object)) if by else [0]):
+    for g in (dict.fromkeys(groups.to_numpy(dtype=object).tolist()) if by else [0]):
         in_group = (groups == g).to_numpy() if by else np.ones(len(is_total), bool)
         t = np.flatnonzero(in_group & is_total)
         if len(t) == 1:
