@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 from ..model import Report
 
-VERSION = "1.3"
+VERSION = "2.0"
 
 
 def _value(v):
