@@ -230,7 +230,14 @@ class Operand:
             self.blank = np.array([bool((a.state[r] == BLANK).all()) for r in self.rows],
                                   dtype=bool)
             return
-        r = np.asarray(self.rows)  # one cell per check: gathers of precomputed bounds
+        r = np.asarray(self.rows, dtype=np.int64)  # one cell per check: gathers
+        if not len(a.val):  # a table without rows: every unit is absent from it
+            for reading in (STRICT, LOOSE):
+                self.lo[reading] = np.zeros(len(r), dtype=np.int64)
+                self.hi[reading] = np.zeros(len(r), dtype=np.int64)
+            self.blank = np.ones(len(r), dtype=bool)
+            self.missing = np.ones(len(r), dtype=bool)  # the empty table is the error (T010)
+            return
         absent = r < 0
         some_absent = bool(absent.any())
         rr = np.where(absent, 0, r) if some_absent else r
@@ -380,6 +387,24 @@ class Linear(Checks):
         relation = self.relation
         gap = lo if lo > 0 and relation != ">=" else (-hi if hi < 0 and relation != "<=" else 0)
         return numbers.to_float(gap)
+
+    def reason(self, i):
+        """Which operand has no value: a table without the unit's row, a blank or a cell
+        that is not a number."""
+        for op, _ in self.terms:
+            table, a = op.table, op.table.arrays(op.column)
+            rows = np.atleast_1d(np.asarray(op.rows[i]))
+            if not len(a.val):
+                return f"{table.name} has no rows"
+            for r in rows.tolist():
+                if r < 0:
+                    if not op.absent_is_zero:
+                        return f"{table.name} has no row for {self.label(i)}"
+                    continue
+                if a.state[r] >= BLANK:
+                    what = "blank" if a.state[r] == BLANK else "not a number"
+                    return f"{table.name} {op.column} of {table.label(r)} is {what}"
+        return "an operand is blank or not a number"
 
     def explain(self, i):
         expected, actual = self._side(self.rhs, i, LOOSE), self._side(self.lhs, i, LOOSE)

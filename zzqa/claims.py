@@ -125,6 +125,9 @@ def ranking(rule, match, p: int, text: prose.Prose, period, form, out: Listed) -
         out.add(UNEVALUABLE, label, where,
                 f"no score or unknown unit for {'、'.join(missing)}", TABLE)
         return
+    if not len(rows):
+        out.add(UNEVALUABLE, label, where, f"{params['table']} has no unit rows", TABLE)
+        return
     score = sum(t.coef * table.arrays(t.column).val[rows] for t in terms)
     units = [table.units.iloc[r] for r in rows]
     problems = []

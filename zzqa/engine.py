@@ -55,11 +55,11 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=()) -> R
 def _run_rule(rule: Rule, ctx: Context, report: Report, covered: dict) -> None:
     tally = RuleTally(rule.id, rule.title, rule.kind, rule.severity)
     report.tallies.append(tally)
-    missing = [t for t, _ in rule.reads if t not in ctx.period.tables]
-    if missing:
+    why = _cannot_run(rule, ctx.period)
+    if why:
         tally.checks = tally.unevaluable = 1
-        report.findings.append(Finding(rule.id, "info", f"could not evaluate: table {missing[0]} "
-                                       "is missing", missing[0], ()))
+        report.findings.append(Finding(rule.id, "info", f"could not evaluate: {why[1]}",
+                                       why[0], ()))
         return
     try:
         produced = list(rule.module.check(rule, ctx))
@@ -77,6 +77,20 @@ def _run_rule(rule: Rule, ctx: Context, report: Report, covered: dict) -> None:
             reads[0] if reads else "", ()))
         tally.unevaluable += 1
         tally.checks += 1
+
+
+def _cannot_run(rule: Rule, period: Period) -> tuple[str, str] | None:
+    """(table, why) when the rule cannot run at all: a table it reads is missing, or a text
+    column it selects or groups rows by (a numeric column missing is the kinds' to say,
+    check by check)."""
+    for table, column in rule.reads:
+        t = period.tables.get(table)
+        if t is None:
+            return table, f"table {table} is missing"
+        spec = t.spec.column(column) if column else None
+        if column and column not in t.raw and not (spec and spec.numeric):
+            return table, f"column {column} of {table} is missing"
+    return None
 
 
 def _file(period: Period, table: str) -> str:

@@ -62,7 +62,11 @@ class TableSpec:
     blank_is_zero: bool = False
 
     def column(self, name: str) -> Column | None:
-        return next((c for c in self.columns if c.name == name), None)
+        by_name = self.__dict__.get("_by_name")
+        if by_name is None:  # frozen: the index is kept beside the fields
+            by_name = {c.name: c for c in self.columns}
+            object.__setattr__(self, "_by_name", by_name)
+        return by_name.get(name)
 
     @property
     def numeric_columns(self) -> list[Column]:

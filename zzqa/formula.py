@@ -15,6 +15,9 @@ _SINGLE_EQ = re.compile(r"(?<![<>=!])=(?!=)")
 RELATIONS = {ast.Eq: "=", ast.LtE: "<=", ast.GtE: ">="}
 
 
+MAX_COEFFICIENT = 10**6  # beyond it, coefficient × a sum of cells may overflow 64 bits
+
+
 class FormulaError(ValueError):
     pass
 
@@ -70,10 +73,11 @@ def _terms(node: ast.expr, text: str, sign: int = 1) -> list[Term]:
         return _terms(node.operand, text, -sign)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
         if isinstance(node.left, ast.Constant) and type(node.left.value) is int \
-                and node.left.value != 0:
+                and 0 < abs(node.left.value) <= MAX_COEFFICIENT:
             t = _name(node.right, text)
             return [Term(sign * node.left.value, t.table, t.column)]
-        raise FormulaError(f"only non-zero integer coefficients are allowed in {text!r}")
+        raise FormulaError(f"only non-zero integer coefficients up to {MAX_COEFFICIENT:,} are "
+                           f"allowed in {text!r}")
     t = _name(node, text)
     return [Term(sign, t.table, t.column)]
 

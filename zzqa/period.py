@@ -162,7 +162,12 @@ class Table:
         return bool(a.state[row] == NUMBER and a.half_at(row, LOOSE) > a.half_at(row, STRICT))
 
     def text(self, row: int, column: str) -> str:
-        return str(self.raw[column].iloc[row]) if column in self.raw else ""
+        """A cell as printed ("" for a column the table does not have)."""
+        texts = self.__dict__.setdefault("_texts", {})
+        if column not in texts:  # a plain list per column asked about: fast to index
+            texts[column] = ([str(x) for x in self.raw[column].tolist()] if column in self.raw
+                             else None)
+        return "" if texts[column] is None else texts[column][row]
 
 
 @dataclass

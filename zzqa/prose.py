@@ -16,9 +16,12 @@ in the file.  Then:
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +30,7 @@ from .model import InputError, ProseNumber
 
 TOKEN = re.compile(r"\d+(?:\.\d+)?")
 _DASHES = str.maketrans({c: "-" for c in "—–－‐‑‒―~～"})
+GAP = 200  # … and a list of units span at most this many characters (the real ones: 75)
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::(units))?\}")
 CHOICE = re.compile(r"\[([^\[\]|]+(?:\|[^\[\]|]+)+)\]")
 
@@ -34,10 +38,24 @@ CHOICE = re.compile(r"\[([^\[\]|]+(?:\|[^\[\]|]+)+)\]")
 @dataclass
 class Paragraph:
     norm: str
-    where: list[tuple[int, int]]  # (line, 1-based column) of each normalised character
+    lines: array  # the line of each normalised character
+    columns: array  # and its 1-based column
 
     def position(self, start: int) -> tuple[int, int]:
-        return self.where[start]
+        return self.lines[start], self.columns[start]
+
+
+class Match:
+    """A match in the whole prose, seen from its paragraph (positions relative to it)."""
+
+    def __init__(self, match: re.Match, offset: int):
+        self._m, self._offset, self.re = match, offset, match.re
+
+    def start(self, group=0) -> int:
+        return self._m.start(group) - self._offset
+
+    def group(self, name=0) -> str:
+        return self._m.group(name)
 
 
 @dataclass
@@ -62,6 +80,16 @@ class Prose:
 
     def __post_init__(self):
         self._at = {(t.paragraph, t.start): t for t in self.tokens}
+        # every paragraph in one string, a newline between: one search per template
+        self.norm = "\n".join(p.norm for p in self.paragraphs)
+        self.offsets = list(itertools.accumulate((len(p.norm) + 1 for p in self.paragraphs),
+                                                 initial=0))
+
+    def matches(self, pattern: re.Pattern):
+        """(paragraph, match) for every match of a template (which never spans a newline)."""
+        for m in pattern.finditer(self.norm):
+            p = bisect.bisect_right(self.offsets, m.start()) - 1
+            yield p, Match(m, self.offsets[p])
 
     def token_at(self, paragraph: int, start: int) -> Token | None:
         if len(self._at) != len(self.tokens):
@@ -77,6 +105,7 @@ def normalise(text: str) -> str:
     return "".join(_norm_char(c) for c in text)
 
 
+@functools.lru_cache(maxsize=65536)
 def _norm_char(c: str) -> str:
     if c.isspace():
         return ""
@@ -85,20 +114,22 @@ def _norm_char(c: str) -> str:
 
 def read(text: str, file: str) -> Prose:
     """The prose `text` (of `file`), in paragraphs, with its numbers as tokens."""
-    paragraphs, norm, where = [], [], []
+    paragraphs, norm, lines, columns = [], [], array("i"), array("i")
     for line_no, line in enumerate(text.split("\n"), 1):
         if not line.strip() or line.lstrip().startswith(("- ", "* ")):  # a list item: its own
             if norm:
-                paragraphs.append(Paragraph("".join(norm), where))
-            norm, where = [], []
+                paragraphs.append(Paragraph("".join(norm), lines, columns))
+            norm, lines, columns = [], array("i"), array("i")
             if not line.strip():
                 continue
         for col, c in enumerate(line, 1):
             n = _norm_char(c)
-            norm.append(n)
-            where.extend([(line_no, col)] * len(n))
+            if n:
+                norm.append(n)
+                lines.extend([line_no] * len(n))
+                columns.extend([col] * len(n))
     if norm:
-        paragraphs.append(Paragraph("".join(norm), where))
+        paragraphs.append(Paragraph("".join(norm), lines, columns))
     prose = Prose(file, paragraphs)
     for p, para in enumerate(paragraphs):
         for m in TOKEN.finditer(para.norm):
@@ -134,13 +165,15 @@ def recognise(prose: Prose, recognisers: list[Recogniser]) -> None:
         by_paragraph.setdefault(t.paragraph, []).append(t)
     for p, tokens in by_paragraph.items():
         norm = prose.paragraphs[p].norm
-        spans = [(m.start(), m.end(), r.kind) for r in recognisers
-                 for m in r.pattern.finditer(norm)]
-        for t in tokens:
-            if t.kind == "figure":
-                hit = next((k for a, b, k in spans if a <= t.start and t.end <= b), None)
-                if hit:
-                    t.kind, t.verdict = hit, "not_a_figure"
+        starts = [t.start for t in tokens]  # in order: tokens are found left to right
+        for r in recognisers:  # a recogniser's matches do not overlap: linear in both
+            for m in r.pattern.finditer(norm):
+                k = bisect.bisect_left(starts, m.start())
+                while k < len(tokens) and tokens[k].start < m.end():
+                    t = tokens[k]
+                    if t.kind == "figure" and t.end <= m.end():
+                        t.kind, t.verdict = r.kind, "not_a_figure"
+                    k += 1
 
 
 @functools.lru_cache(maxsize=4096)
@@ -153,9 +186,9 @@ def compile_template(text: str) -> re.Pattern:
     for m in re.finditer(PLACEHOLDER.pattern + "|" + CHOICE.pattern + r"|(\.\.\.)", norm):
         out.append(re.escape(norm[pos:m.start()]))
         if m.group(4):
-            out.append(".*?")
+            out.append(f"[^\\n]{{0,{GAP}}}?")
         elif m.group(1):
-            out.append(f"(?P<{m.group(1)}>[^;；。,，:：]+?)" if m.group(2)
+            out.append(f"(?P<{m.group(1)}>[^;；。,，:：\\n]{{1,{GAP}}}?)" if m.group(2)
                        else f"(?P<{m.group(1)}>\\d+(?:\\.\\d+)?)")
         else:
             out.append("(?:" + "|".join(re.escape(x) for x in m.group(3).split("|")) + ")")

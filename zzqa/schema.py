@@ -79,6 +79,7 @@ def problems(period) -> list[Problem]:
     out = [Problem("table-missing", name, None, None, path)
            for name, path in period.missing_tables.items()]
     tables = list(period.tables.values())
+    out += [Problem("table-empty", t.name, None, None, t.file) for t in tables if not len(t.raw)]
     out += _headers(tables)
     out += _rows(tables)
     for table in tables:

@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from . import files
 from .model import InputError
 
 
@@ -29,20 +30,28 @@ class Located:
         return self._lines.get(keys, 1)
 
 
-def _walk(node, path: tuple, lines: dict[tuple, int]) -> Any:
+def _walk(node, path: tuple, lines: dict[tuple, int], seen: set | None = None) -> Any:
+    """The data of a composed node.  An alias (`*name`) is refused: a node met twice would
+    be built again each time, and a few nested aliases expand to billions of entries."""
     import yaml
+    seen = set() if seen is None else seen
     lines[path] = node.start_mark.line + 1
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if id(node) in seen:
+            raise InputError("", "YAML aliases (*name) are not allowed: write the value out",
+                             node.start_mark.line + 1)
+        seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         out = {}
         for k, v in node.value:
             key = k.value
             if key in out:
                 raise InputError("", f"duplicate key {key!r}", k.start_mark.line + 1)
-            out[key] = _walk(v, (*path, key), lines)
+            out[key] = _walk(v, (*path, key), lines, seen)
             lines[(*path, key)] = k.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_walk(v, (*path, i), lines) for i, v in enumerate(node.value)]
+        return [_walk(v, (*path, i), lines, seen) for i, v in enumerate(node.value)]
     return _scalars().construct_object(node)
 
 
@@ -53,18 +62,19 @@ def _scalars():
     return yaml.SafeLoader("")
 
 
-def load(path: Path, schema_name: str) -> Located:
+def load(path: Path, schema_name: str, inside: Path | None = None) -> Located:
     """Read, parse and validate one YAML file against `zzqa/schemas/<schema_name>.json`.
 
     A file whose exact contents were read and validated before comes from the cache
     (zzqa/compiled.py): a warm run imports neither PyYAML nor jsonschema."""
+    if not path.exists() and not path.is_symlink():
+        raise InputError(path, "file not found")
+    raw = files.read(path, "yaml", inside)
     try:
-        raw = path.read_bytes()
         text = raw.decode("utf-8")
-    except FileNotFoundError:
-        raise InputError(path, "file not found") from None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise InputError(path, f"cannot read: {exc}") from None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(path, f"not UTF-8 (byte 0x{raw[exc.start]:02x})", line) from None
     from . import compiled
     data, lines = compiled.cached("yaml", schema_name.encode() + b"\0" + raw,
                                   lambda: _parse(path, text, schema_name))

@@ -74,10 +74,8 @@ def judge(rule, ctx, one) -> Listed:
     if text is None:
         out.add(EXCUSED, rule.title)
         return out
-    pattern = compiled(rule.params["text"])
-    for p, para in enumerate(text.paragraphs):
-        for match in pattern.finditer(para.norm):
-            one(rule, match, p, text, ctx, out)
+    for p, match in text.matches(compiled(rule.params["text"])):
+        one(rule, match, p, text, ctx, out)
     if not len(out):
         out.add(UNEVALUABLE, rule.title, (), f"the template matches no sentence of {text.file} "
                 "(reworded?)")

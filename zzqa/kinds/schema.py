@@ -25,7 +25,7 @@ PREFIX = "T"
 STAGE = "schema"
 PROBLEMS = [
     "table-missing", "column-missing", "column-unexpected", "not-a-number", "unit-unknown",
-    "key-duplicate", "total-row-multiple", "row-ragged", "prose-missing",
+    "key-duplicate", "total-row-multiple", "row-ragged", "prose-missing", "table-empty",
 ]
 OPTIONS = {
     "required": ["problem"],
@@ -44,6 +44,7 @@ MESSAGE = {
     "total-row-multiple": "more than one total row",
     "row-ragged": "the row has fewer cells than the header",
     "prose-missing": "{value} is {detail}: no figure of the prose can be checked",
+    "table-empty": "table file {value} has a header but no rows: nothing in it can be checked",
 }
 FIELDS = ("label", "column", "value", "detail")
 
@@ -61,7 +62,7 @@ def check(rule, ctx) -> list:
     checks = Listed(max(population(code, period) - len(found), 0))
     for p in found:
         table = period.tables.get(p.table)
-        if table is None:  # the table itself, or the prose
+        if table is None or p.code == "table-empty":  # the table itself, or the prose
             cell, label = Cell(p.value, 0, ""), p.value
         else:
             line = int(table.lines[p.row]) if p.row is not None else 1
@@ -82,7 +83,7 @@ def population(code: str, period) -> int:
         return len(period.tables) + len(period.missing_tables)
     if code == "prose-missing":
         return 1
-    if code == "total-row-multiple":
+    if code in ("total-row-multiple", "table-empty"):
         return len(period.tables)
     if code == "column-missing":
         return sum(len(t.spec.columns) for t in tables)

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from .. import yamlsource
+from .. import files, yamlsource
 from ..model import InputError
 
 PROSE = "bulletin.md"
@@ -31,7 +31,7 @@ def read(root: Path, form):
     meta_path = root / "period.yaml"
     if not meta_path.exists():
         raise InputError(root, "not a period folder: period.yaml is missing")
-    meta = yamlsource.load(meta_path, "period").data
+    meta = yamlsource.load(meta_path, "period", inside=root).data
     present = [s for s in form.tables.values() if (root / s.path).exists()]
     missing = {s.name: s.path for s in form.tables.values() if s not in present}
     # Arrow reads without the GIL: tables load side by side
@@ -40,17 +40,18 @@ def read(root: Path, form):
         tables = {s.name: t for s, t in zip(present, loaded, strict=True)}
     known = {s.path for s in form.tables.values()} | KNOWN
     extra = sorted(p.name for p in root.iterdir() if p.is_file() and p.name not in known)
-    prose = read_text(root / PROSE) if (root / PROSE).exists() else None
+    prose = read_text(root / PROSE, "prose", root) if (root / PROSE).exists() else None
     return Source(root, str(meta.get("period", root.name)), meta, tables, missing, prose,
                   PROSE if prose is not None else None, extra)
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 file; an undecodable byte is an InputError naming its line."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+def read_text(path: Path, what: str = "table", inside: Path | None = None,
+              data: bytes | None = None) -> str:
+    """Read a UTF-8 file (or decode its `data`); an undecodable byte is an InputError
+    naming its line."""
+    if data is None:
+        data = files.read(path, what, inside or path.parent)
+        explain(path, data)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -63,37 +64,52 @@ def read_text(path: Path) -> str:
 
 def read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """The cells of a CSV file as text, the line of each row, and its ragged rows."""
-    raw = _read_fast(_read_bytes(path))
+    data = files.read(path, "table", path.parent)
+    explain(path, data)
+    raw = _read_fast(data)
     if raw is not None:
         lines, ragged = np.arange(len(raw)) + 2, np.zeros(len(raw), dtype=bool)
     else:
-        text = read_text(path)
+        text = read_text(path, data=data)
         if not text.strip():
             raise InputError(path, "file is empty: expected a header row", 1)
         raw, lines, ragged = _read_slow(path, text)
     raw.columns = [str(c).strip() for c in raw.columns]
+    if len(raw.columns) == 1:
+        for sep, name in ((";", "semicolon"), ("\t", "tab"), ("，", "full-width comma")):
+            if sep in raw.columns[0]:
+                head = raw.columns[0] if len(raw.columns[0]) <= 40 else raw.columns[0][:40] + "…"
+                raise InputError(path, f"the header is one column {head!r}: the file looks "
+                                 f"{name}-separated; save it with commas", 1)
     twice = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
     if twice:
         raise InputError(path, f"column {twice[0]!r} appears twice in the header", 1)
     return raw, lines, ragged
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+def explain(path: Path, data: bytes) -> None:
+    """An InputError saying what the file is when it is plainly not UTF-8 text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(path, "is UTF-16 text: save it as UTF-8 (in Excel: CSV UTF-8)", 1)
+    if data.startswith(b"PK\x03\x04"):
+        raise InputError(path, "is a ZIP file (an Excel workbook or a Word document saved "
+                         "under this name): save the table as CSV UTF-8")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(path, "is an old Excel or Word file (.xls/.doc): save the table as "
+                         "CSV UTF-8")
 
 
 def _read_fast(data: bytes) -> pd.DataFrame | None:
     """Arrow's multithreaded reader on the file's bytes, for the plain case: no quotes, no
     blank lines, no CR, no short rows, valid UTF-8 (Arrow checks it), so that every data row
     i sits on line i + 2.  None when the file needs `_read_slow`."""
-    body = data.removeprefix(b"\xef\xbb\xbf").rstrip(b"\n")
-    if not body.strip() or b'"' in body or b"\n\n" in body or b"\r" in body:
+    body = data.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n")
+    if not body.strip() or b'"' in body or b"\n\n" in body or b"\n\r\n" in body:
         return None
+    if b"\r" in body and body.count(b"\r") != body.count(b"\r\n"):
+        return None  # an old-Mac CR alone: Python's reader counts the lines
     try:
-        header = next(csv.reader([body.split(b"\n", 1)[0].decode("utf-8")]))
+        header = next(csv.reader([body.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")]))
     except UnicodeDecodeError:
         return None
     if len(set(header)) != len(header):
