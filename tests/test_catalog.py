@@ -36,10 +36,11 @@ def test_every_kind_declares_the_protocol():
         assert module.STAGE in STAGES, kind
         assert isinstance(module.PREFIX, str) and len(module.PREFIX) == 1, kind
         assert callable(module.check) and callable(module.columns), kind
-        templates = module.MESSAGE.values() if isinstance(module.MESSAGE, dict) else [
-            module.MESSAGE]
-        for template in templates:  # the kind's own templates use only its fields
-            assert template_problem(template, module.FIELDS) is None, (kind, template)
+        templates = module.MESSAGE if isinstance(module.MESSAGE, dict) else {None: module.MESSAGE}
+        extra = getattr(module, "VARIANT_FIELDS", {})
+        for variant, template in templates.items():  # the kind's own templates: its fields
+            fields = module.FIELDS + extra.get(variant, ())
+            assert template_problem(template, fields) is None, (kind, template)
 
 
 @pytest.mark.parametrize("kind", sorted(REGISTRY))

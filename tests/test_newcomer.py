@@ -125,9 +125,15 @@ def test_a_prefix_matching_no_rule_is_a_usage_error(option, prefix):
 
 
 def test_prefixes_that_match_select_as_before():
-    result = invoke("check", REAL, "--select", "s2", "--ignore", "S201", "--format", "json",
+    result = invoke("check", REAL, "--select", "s", "--ignore", "S201", "--format", "json",
                     "--checks", CHECKS)
     assert result.exit_code in (0, 1), result.output
+
+
+def test_a_selection_that_leaves_no_rule_is_a_usage_error():
+    # each prefix matches a rule, but together they leave none: nothing would be checked
+    result = invoke("check", REAL, "--select", "s2", "--ignore", "S201", "--checks", CHECKS)
+    assert result.exit_code == 2 and "no rule is left to check period 2020-09" in result.output
 
 
 # The text report, on reports built by hand: independent of the engine.

@@ -19,7 +19,7 @@ from .form import Form
 from .kinds import REGISTRY
 from .model import InputError
 
-PERIOD = re.compile(r"\d{4}-\d{2}")
+MAX_WIDTH = 100  # a message template's widths: {label:>20}, never {label:>3000000000}
 COMMON = {"id", "aliases", "kind", "title", "severity", "why", "message", "from", "until"}
 
 
@@ -44,9 +44,7 @@ class Rule:
         return REGISTRY[self.kind]
 
     def applies(self, period: str) -> bool:
-        """Whether the rule applies to a period (named YYYY-MM; other names: every rule)."""
-        if not PERIOD.fullmatch(str(period)):
-            return True
+        """Whether the rule applies to a period (named YYYY-MM, period.yaml's schema says)."""
         return (self.since is None or self.since <= period) and (
             self.until is None or period <= self.until)
 
@@ -102,7 +100,6 @@ def _rule(entry: dict, path: Path, line: int, src, i: int) -> Rule:
     if kind not in REGISTRY:
         raise InputError(path, f"unknown kind {kind!r} (known: {', '.join(REGISTRY)})",
                          src.line("rules", i, "kind"))
-    REGISTRY[kind]
     params = {k: v for k, v in entry.items() if k not in COMMON}
     errors = sorted(_options_validator(kind).iter_errors(params),
                     key=lambda e: list(e.absolute_path))
@@ -147,9 +144,13 @@ def template_problem(template: str, fields: tuple[str, ...]) -> str | None:
         parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
         return str(exc)
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in template):
+        return "a line break or control character: a message is one line"
     for _, name, spec, _ in parsed:
         if name is None:
             continue
+        if any(int(n) > MAX_WIDTH for n in re.findall(r"\d+", spec or "")):
+            return f"a width or precision over {MAX_WIDTH} in {{{name}:{spec}}}"
         if name not in fields:
             what = "a positional field" if name == "" or name.isdigit() else f"{{{name}}}"
             return f"{what} is not a field of this kind (fields: {', '.join(fields)})"

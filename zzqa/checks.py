@@ -399,7 +399,9 @@ class Linear(Checks):
             for r in rows.tolist():
                 if r < 0:
                     if not op.absent_is_zero:
-                        return f"{table.name} has no row for {self.label(i)}"
+                        unknown = (table.codes < 0).any()
+                        return f"{table.name} has no row for {self.label(i)}" + (
+                            " (it has rows whose unit is unknown, T005)" if unknown else "")
                     continue
                 if a.state[r] >= BLANK:
                     what = "blank" if a.state[r] == BLANK else "not a number"

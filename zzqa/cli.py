@@ -116,9 +116,11 @@ def cli() -> None:
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: tty).")
 @click.option("--width", type=click.IntRange(min=40), default=None,
               help="Width of the text report (default: the terminal's; 80 piped).")
+@click.option("--max-findings", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Findings listed per rule; the others are counted.")
 @checks_option("DIRECTORY, else in or above the current folder")
 @debug_option
-def check(directory, fmt, select, ignore, fail_on, color, width, checks) -> None:
+def check(directory, fmt, select, ignore, fail_on, color, width, max_findings, checks) -> None:
     """Check a period folder.
 
     DIRECTORY holds the appendix tables (one CSV each, as printed), bulletin.md and
@@ -130,7 +132,11 @@ def check(directory, fmt, select, ignore, fail_on, color, width, checks) -> None
     known_prefixes(catalog, "--select", select)
     known_prefixes(catalog, "--ignore", ignore)
     period = period_mod.load(directory, form)
-    report = engine.run(period, form, catalog, select, ignore)
+    report = engine.run(period, form, catalog, select, ignore, max_findings)
+    if not report.tallies:  # nothing would be checked: a gate must not pass on that
+        chosen = " ".join([*(f"--select {s}" for s in select), *(f"--ignore {s}" for s in ignore)])
+        raise click.UsageError(f"no rule is left to check period {period.name} "
+                               f"({chosen or 'every rule is scoped to other periods'})")
     report.target = str(directory).rstrip("/") or "."
     tty = sys.stdout.isatty()
     out = reporters.get(fmt).render(report, width=width or (None if tty else 80),
@@ -159,7 +165,8 @@ def rules(period_dir, checks) -> None:
         counts = {t.rule: t.checks for t in report.tallies}
     for r in catalog.rules:
         n = f"{counts.get(r.id, '-'):>5}  " if period_dir else ""
-        click.echo(inert(f"{r.id}  {r.kind:<12} {r.severity:<7} {n}{r.title}"))
+        scope = f"  [{r.since or '…'} – {r.until or '…'}]" if r.since or r.until else ""
+        click.echo(inert(f"{r.id}  {r.kind:<12} {r.severity:<7} {n}{r.title}{scope}"))
 
 
 @cli.command()
@@ -172,15 +179,17 @@ def explain(rule_id, checks) -> None:
     Prints the rule's title, why it must hold, its parameters, and the documentation of its
     kind.
     """
-    _, catalog = load_catalog(checks, None)
+    form, catalog = load_catalog(checks, None)
     rule = catalog.get(rule_id)
     if rule is None:
         raise InputError("checks/rules", f"no rule {rule_id!r}; `zzqa rules` lists them")
     click.echo(inert(f"{rule.id}  {rule.title}") + "\n")
     click.echo(inert(f"kind: {rule.kind}    severity: {rule.severity}    defined in: "
-                     f"checks/rules/{rule.file}:{rule.line}"))
+                     f"{Path(form.source) / 'rules' / rule.file}:{rule.line}"))
     if rule.aliases:
         click.echo(inert(f"aliases: {', '.join(rule.aliases)}"))
+    if rule.since or rule.until:
+        click.echo(inert(f"applies to periods: {rule.since or 'any'} to {rule.until or 'any'}"))
     why = textwrap.fill(rule.why, width=88, initial_indent="  ", subsequent_indent="  ")
     click.echo(inert(f"\nWhy it must hold\n{why}\n", newlines=True))
     for key, value in rule.params.items():

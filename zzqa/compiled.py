@@ -31,9 +31,10 @@ PACKAGE = Path(__file__).resolve().parent
 
 def folder() -> Path | None:
     if "ZZQA_CACHE_DIR" in os.environ:
-        return Path(os.environ["ZZQA_CACHE_DIR"]) if os.environ["ZZQA_CACHE_DIR"] else None
+        where = os.environ["ZZQA_CACHE_DIR"]
+        return Path(where).expanduser().absolute() if where else None
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "zzqa"
+    return Path(base).expanduser() / "zzqa"
 
 
 @functools.cache
@@ -49,45 +50,54 @@ def code() -> bytes:
 
 
 def key(checks_dir: Path) -> str:
+    """The folder's files, symlinked folders followed (each real folder once), by their
+    path under checks/ and their contents; and zzqa's code."""
     h = hashlib.sha256(code())
-    for path in sorted(p for p in Path(checks_dir).rglob("*") if p.is_file()):
+    for path in _files(Path(checks_dir)):
         h.update(str(path.relative_to(checks_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:32]
 
 
-def cached(name: str, content: bytes, build):
-    """`build()`, or what it gave before for the same `content` and the same zzqa."""
+def _files(root: Path) -> list[Path]:
+    seen, out = set(), []
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:  # a link back up the tree
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs.sort()
+        out += [Path(folder) / n for n in sorted(names) if (Path(folder) / n).is_file()]
+    return out
+
+
+def cached(name: str, digest: str, build):
+    """`build()`, or what it gave before for the same `digest` (of its input and zzqa)."""
     where = folder()
     if where is None:
         return build()
-    path = where / f"{name}-{hashlib.sha256(code() + content).hexdigest()[:32]}.pickle"
+    path = where / f"{name}-{digest}.pickle"
     try:
         with open(path, "rb") as f:
             return pickle.load(f)
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
-            ValueError):
-        pass  # not cached yet, or unreadable: build it
+            ValueError, IndexError):
+        pass  # not cached yet, unreadable, or from another zzqa: build it
     value = build()
     _write(path, value)
     return value
 
 
+def digest(content: bytes) -> str:
+    return hashlib.sha256(code() + content).hexdigest()[:32]
+
+
 def load(checks_dir: Path):
     """(form, catalog) of a checks/ folder: from the cache, else read (and cached)."""
-    where = folder()
-    if where is None:
+    if folder() is None:
         return read(checks_dir)
-    path = where / f"checks-{key(checks_dir)}.pickle"
-    try:
-        with open(path, "rb") as f:
-            form, catalog = pickle.load(f)
-        return dataclasses.replace(form, source=Path(checks_dir)), catalog
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
-            ValueError):
-        pass  # not cached yet, or from another zzqa: read the folder
-    form, catalog = read(checks_dir)
-    _write(path, (form, catalog))
-    return form, catalog
+    form, catalog = cached("checks", key(checks_dir), lambda: read(checks_dir))
+    return dataclasses.replace(form, source=Path(checks_dir)), catalog
 
 
 def read(checks_dir: Path):

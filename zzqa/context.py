@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .checks import Checks
 
@@ -21,13 +22,20 @@ class Result:
     checks: Checks
 
 
+class Within(NamedTuple):
+    """A check that held only within rounding: check i of a rule's checks."""
+
+    rule: object  # catalog.Rule
+    checks: Checks
+    i: int
+
+
 @dataclass
 class Context:
     period: object  # period.Period
     form: object  # form.Form
     results: list[Result] = field(default_factory=list)
-    # under-printed cell -> [(rule id, check name, (checks, i, other blamed cells))]
-    rounding: dict = field(default_factory=lambda: defaultdict(list))
+    within: list[Within] = field(default_factory=list)  # checks held only within rounding
     _prose: object = None
     _problems: dict | None = None
 
@@ -43,6 +51,11 @@ class Context:
             prose.recognise(doc, found)
             self._prose = doc
         return self._prose
+
+    @property
+    def prose_read(self) -> bool:
+        """Whether a rule of this run read the prose."""
+        return self._prose is not None
 
     def problems(self, code: str) -> list:
         """Schema problems of the period with this code (zzqa/schema.py), found once."""

@@ -17,19 +17,28 @@ from pathlib import Path
 
 import numpy as np
 
-from . import locate, numbers, precision
+from . import locate, numbers
 from .catalog import Catalog, Rule
 from .checks import FAIL, NOT_PRINTED, PASS, ROUNDING, STATUSES, UNEVALUABLE, Checks
-from .context import Context, Result
+from .context import Context, Result, Within
 from .form import Form
 from .kinds import STAGES
 from .model import Finding, Report, RuleTally, UncoveredCell, Value
 from .numbers import NUMBER
 from .period import Period
 
+MAX_LISTED = 1000  # findings listed per rule; the others are counted (RuleTally.unlisted)
 
-def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=()) -> Report:
+
+def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=(),
+        max_listed: int = MAX_LISTED) -> Report:
+    applicable = [r for r in catalog.rules if r.applies(period.name)]
     rules = [r for r in catalog.select(select, ignore) if r.applies(period.name)]
+    # a derived rule needs the stages it reads: their rules run too, quietly (no tallies,
+    # findings or coverage) when they were not selected themselves
+    needed = {stage for r in rules for stage in getattr(r.module, "NEEDS", ())}
+    chosen = {r.id for r in rules}
+    quiet = [r for r in applicable if r.module.STAGE in needed and r.id not in chosen]
     report = Report(target=str(period.root), period=period.name, tables=sorted(period.tables),
                     checks_dir=_shown(form.source),
                     labels={t.name: f"附件{t.appendix} {t.title} ({t.path})"
@@ -38,24 +47,36 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=()) -> R
     covered = {name: {c: np.zeros(len(t.raw), bool) for c in t.columns}
                for name, t in period.tables.items()}
     for stage in STAGES:
-        for rule in rules:
+        for rule in sorted(rules + quiet, key=lambda r: r.id):
             if stage == rule.module.STAGE:
-                _run_rule(rule, ctx, report, covered)
+                _run_rule(rule, ctx, report, covered, quiet=rule.id not in chosen,
+                          max_listed=max_listed)
     report.tallies.sort(key=lambda t: t.rule)
     blamed = [r for r in ctx.results if r.checks.blame]
     report.suspects, report.unexplained = locate.suspects(blamed, period)
     report.systematic = locate.systematic(blamed)
-    if ctx.prose is not None:
+    if ctx.prose_read:  # a rule judged the prose: its numbers' verdicts
         report.prose = ctx.prose.verdicts()
     _coverage(period, rules, covered, report)
     report.findings.sort(key=Finding.sort_key)
     return report
 
 
-def _run_rule(rule: Rule, ctx: Context, report: Report, covered: dict) -> None:
+def _run_rule(rule: Rule, ctx: Context, report: Report, covered: dict, quiet: bool = False,
+              max_listed: int = MAX_LISTED) -> None:
+    """Run one rule and keep what it found; a quiet rule only leaves its results in the
+    context for the later stages (its checks held within rounding, its prose verdicts)."""
     tally = RuleTally(rule.id, rule.title, rule.kind, rule.severity)
-    report.tallies.append(tally)
     why = _cannot_run(rule, ctx.period)
+    if quiet:
+        if not why:
+            try:
+                for checks in rule.module.check(rule, ctx):
+                    _within(rule, checks, ctx)
+            except Exception as exc:  # the selected rules that need it would be wrong
+                report.findings.append(_failed(rule, ctx, exc))
+        return
+    report.tallies.append(tally)
     if why:
         tally.checks = tally.unevaluable = 1
         report.findings.append(Finding(rule.id, "info", f"could not evaluate: {why[1]}",
@@ -65,18 +86,25 @@ def _run_rule(rule: Rule, ctx: Context, report: Report, covered: dict) -> None:
         produced = list(rule.module.check(rule, ctx))
         for checks in produced:  # every finding is stamped before any is kept
             _tally(tally, checks)
-            found = _stamp_all(rule, checks, ctx)
+            found = _stamp_all(rule, checks, ctx, max_listed - tally.listed)
+            tally.listed += len(found)
+            tally.unlisted += int(((checks.status == FAIL) | (checks.status == UNEVALUABLE))
+                                  .sum()) - len(found)
+            _within(rule, checks, ctx)
             ctx.results.append(Result(rule, checks))
             _mark(covered, checks)
             report.findings += found
     except Exception as exc:  # a rule that breaks is an error of its own, never a silence
-        reads = sorted({t for t, _ in rule.reads})
-        on = f" on {', '.join(_file(ctx.period, t) for t in reads)}" if reads else ""
-        report.findings.append(Finding(
-            rule.id, "error", f"the rule failed to run{on}: {type(exc).__name__}: {exc}",
-            reads[0] if reads else "", ()))
+        report.findings.append(_failed(rule, ctx, exc))
         tally.unevaluable += 1
         tally.checks += 1
+
+
+def _failed(rule: Rule, ctx: Context, exc: Exception) -> Finding:
+    reads = sorted({t for t, _ in rule.reads})
+    on = f" on {', '.join(_file(ctx.period, t) for t in reads)}" if reads else ""
+    return Finding(rule.id, "error", f"the rule failed to run{on}: {type(exc).__name__}: "
+                   f"{' '.join(str(exc).split())}", reads[0] if reads else "", ())
 
 
 def _cannot_run(rule: Rule, period: Period) -> tuple[str, str] | None:
@@ -142,21 +170,24 @@ def show(v: Value | None) -> str:
     return interval if v.printed in ("", interval) else f"{v.printed} = {interval}"
 
 
-def _stamp_all(rule: Rule, checks: Checks, ctx: Context) -> list[Finding]:
+def _within(rule: Rule, checks: Checks, ctx: Context) -> None:
+    """Hand the checks that held only within rounding to the later stages."""
+    ctx.within += [Within(rule, checks, int(i))
+                   for i in np.flatnonzero(checks.status == ROUNDING)]
+
+
+def _stamp_all(rule: Rule, checks: Checks, ctx: Context, room: int) -> list[Finding]:
+    """A finding for each check that fails (or cannot be evaluated), at most `room`."""
     out = []
-    for i in np.flatnonzero((checks.status == FAIL) | (checks.status == UNEVALUABLE)
-                            | (checks.status == ROUNDING)):
-        status, refs = checks.status[i], checks.cells(i)
+    for i in np.flatnonzero((checks.status == FAIL) | (checks.status == UNEVALUABLE)):
+        if len(out) >= room:
+            break
+        refs = checks.cells(i)
         cells = tuple(ctx.period.cell(r) if isinstance(r, tuple) else r for r in refs)
         table = checks.table_of(i) or rule.params.get("table", "")
-        if status == UNEVALUABLE:
+        if checks.status[i] == UNEVALUABLE:
             out.append(Finding(rule.id, "info", f"{checks.label(i)}: could not evaluate: "
                                f"{checks.reason(i)}", table, cells))
-        elif status == ROUNDING:
-            formula = checks.formula(i)
-            name = f"{checks.label(i)}: {formula}" if formula else checks.label(i)
-            for ref, blamed in precision.blame(checks, i, refs, ctx.period):
-                ctx.rounding[ref].append((rule.id, name, blamed))
         else:
             out.append(stamp(rule, checks.label(i), cells, checks.explain(i), table))
     return out

@@ -85,6 +85,8 @@ class RuleTally:
     within_rounding: int = 0
     failed: int = 0
     unevaluable: int = 0
+    listed: int = 0  # findings listed in the report
+    unlisted: int = 0  # findings beyond the listing limit, counted only
 
 
 @dataclass(frozen=True)

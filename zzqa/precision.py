@@ -4,6 +4,7 @@ turns each such cell into a check of its own."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from fractions import Fraction
 
 from . import numbers
@@ -28,6 +29,18 @@ def blame(checks: Checks, i: int, refs, period) -> list:
         return need is None or (need[0] <= own[1] and own[0] <= need[1])
     blamed = [r for r in candidates if alone(r)] or candidates
     return [(r, (checks, i, frozenset(blamed) - {r})) for r in blamed]
+
+
+def needs(within: list, period) -> dict:
+    """Each under-printed cell and the checks that need it read at its printed decimals:
+    cell -> [(rule id, check name, (checks, i, the check's other blamed cells))]."""
+    out: dict = defaultdict(list)
+    for rule, checks_, i in within:
+        formula = checks_.formula(i)
+        name = f"{checks_.label(i)}: {formula}" if formula else checks_.label(i)
+        for ref, blamed in blame(checks_, i, checks_.cells(i), period):
+            out[ref].append((rule.id, name, blamed))
+    return out
 
 
 def checks(rounding: dict, period) -> Listed:

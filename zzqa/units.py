@@ -115,11 +115,28 @@ def load(checks_dir: Path) -> Registry:
 
 
 def _read_csv(path: Path) -> list[tuple]:
+    import io
+
     import pandas as pd
     import pandera.pandas as pa
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+    from . import files
+    raw = files.read(path, "yaml")
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(path, f"not UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+                         line) from None
+    if not text.strip():
+        raise InputError(path, "is empty: expected a header name,type,district,aliases", 1)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError(path, f"not a readable CSV: {exc}") from None
     schema = pa.DataFrameSchema({
-        "name": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "name": pa.Column(str, pa.Check(lambda s: s.str.strip().str.len() > 0,
+                                        name="not blank")),
         "type": pa.Column(str, pa.Check.isin(TYPES)),
         "district": pa.Column(str, required=False),
         "aliases": pa.Column(str, required=False),
@@ -128,7 +145,12 @@ def _read_csv(path: Path) -> list[tuple]:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         case = exc.failure_cases.iloc[0]
-        line = None if pd.isna(case["index"]) else int(case["index"]) + 2
+        line = 1 if pd.isna(case["index"]) else int(case["index"]) + 2
+        if case["check"] == "column_in_schema":
+            raise InputError(path, f"column {case['failure_case']!r} is not one of name, type, "
+                             "district, aliases", 1) from None
+        if case["check"] == "column_in_dataframe":
+            raise InputError(path, f"column {case['failure_case']!r} is missing", 1) from None
         raise InputError(path, f"{case['column']}: {case['check']} fails for "
                          f"{case['failure_case']!r}", line) from None
     empty = [""] * len(frame)

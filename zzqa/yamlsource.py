@@ -76,7 +76,7 @@ def load(path: Path, schema_name: str, inside: Path | None = None) -> Located:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(path, f"not UTF-8 (byte 0x{raw[exc.start]:02x})", line) from None
     from . import compiled
-    data, lines = compiled.cached("yaml", schema_name.encode() + b"\0" + raw,
+    data, lines = compiled.cached("yaml", compiled.digest(schema_name.encode() + b"\0" + raw),
                                   lambda: _parse(path, text, schema_name))
     return Located(path, data, lines)
 

@@ -75,8 +75,11 @@ def check(rule, ctx) -> list:
 
         def operand(t):
             table = period.tables[t.table]
+            # a unit absent from a table counts 0 there only when every row of it is known:
+            # a row whose unit is unknown (T005) may be the one that is missing
+            known = not (table.codes < 0).any()
             return Operand(table, t.column, rows(table), coef=t.coef,
-                           absent_is_zero=t.table in zero)
+                           absent_is_zero=t.table in zero and known)
         out.append(Linear([operand(t) for t in f.lhs], [operand(t) for t in f.rhs], f.relation,
                           len(units), lambda i, units=units: units[i], text))
     return out

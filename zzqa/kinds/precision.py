@@ -26,6 +26,7 @@ from .. import precision
 
 PREFIX = "D"
 STAGE = "derived"
+NEEDS = ("table",)  # the checks of the table stage that held only within rounding
 OPTIONS = {"properties": {}}
 MESSAGE = ("{unit} {printed!r} is printed with fewer decimals than its column ({decimals}); "
            "{count} check(s) hold only reading it as {interval}; {remedy}")
@@ -39,4 +40,4 @@ def columns(params: dict) -> list:
 def check(rule, ctx) -> list:
     """One check per cell printed with fewer decimals than its column: it fails when a check
     of an earlier stage holds only by reading that cell at the decimals it shows."""
-    return [precision.checks(ctx.rounding, ctx.period)]
+    return [precision.checks(precision.needs(ctx.within, ctx.period), ctx.period)]

@@ -43,7 +43,11 @@ MESSAGE = {
     "unknown-unit": "{name!r} is not a unit the tables know (checks/units.yaml)",
     "not-equal": "the prose says all scores are equal; {score} ranges from {low} to {high}",
 }
-FIELDS = ("label", "score", "named", "word", "value", "units", "name", "low", "high")
+FIELDS = ("label", "score")  # every finding has them: a rule's own message may use them
+VARIANT_FIELDS = {  # and the kind's own templates these, by variant
+    None: ("named", "word", "value", "units"), "wrong-units": ("named", "word", "value", "units"),
+    "unknown-unit": ("name",), "not-equal": ("low", "high"),
+}
 
 
 def columns(params: dict) -> list:

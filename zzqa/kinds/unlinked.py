@@ -22,6 +22,7 @@ from ..model import Cell, Value
 
 PREFIX = "U"
 STAGE = "derived"
+NEEDS = ("prose",)  # the verdicts the claims and rankings left on the prose's numbers
 OPTIONS = {"properties": {}}
 MESSAGE = ("{value} is linked to no claim template: teach checks/rules/prose.yaml this "
            "sentence, or mark the number as not a figure in checks/prose.yaml")

@@ -181,6 +181,12 @@ def _findings(console: Console, r: Report) -> None:
                              "(--format json lists every one)")
             parts += [_indented(note) for note in notes]
             console.print(Group(*parts))
+    more = [t for t in r.tallies if t.unlisted]
+    if more:
+        _heading(console, "Findings not listed")
+        for t in more:
+            console.print(_text(f"  {t.rule}: {t.unlisted:,} more (the first {t.listed:,} are "
+                                "listed; --max-findings lists more)"))
 
 
 def _uncovered(console: Console, r: Report) -> None:
