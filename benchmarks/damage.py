@@ -37,8 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from zzqa import catalog, engine, form, locate, numbers, period, precision  # noqa: E402
-from zzqa.checks import FAIL, PASS  # noqa: E402
+from zzqa import catalog, engine, form, locate, numbers, period  # noqa: E402
+from zzqa.checks import FAIL, PASS, Reader  # noqa: E402
+from zzqa.context import Context, Result  # noqa: E402
 
 REAL = ROOT / "data" / "2020-09"
 
@@ -97,12 +98,10 @@ def draw(rng: random.Random, cells: list) -> tuple:
 
 
 def checks_of(p, c) -> list:
-    """Every evaluated check of the catalog on period p, as the engine makes them."""
-    out = []
-    for rule in c.select((), ()):
-        if hasattr(rule.module, "evaluate"):
-            out += [(rule.id, ev) for ev in rule.module.evaluate(rule, p)]
-    return out
+    """Every arithmetic check of the catalog on period p, as the engine makes them."""
+    ctx = Context(p, FORM)
+    return [Result(rule, checks) for rule in c.rules if rule.module.STAGE == "table"
+            for checks in rule.module.check(rule, ctx)]
 
 
 def slack(base, checked, ref, new: str):
@@ -114,13 +113,14 @@ def slack(base, checked, ref, new: str):
     value = parsed.interval(exact=table.spec.column(ref[2]).exact,
                             decimals=max(conv, parsed.decimals))
     lo, hi = -10**30, 10**30
-    for _, ev, i in locate._involving(checked, ref):
-        if ev.status[i] == FAIL:
+    for key, checks in locate.index(checked, [ref]).get(ref, []):
+        i = key.i
+        if checks.status[i] == FAIL:
             return None  # a failed check reads the cell: its finding changes
         # a check that holds exactly must keep holding at the columns' decimals; one that
         # holds only within rounding, at the printed decimals (or it becomes an error)
-        reader = precision.reader(base, {}) if ev.status[i] == PASS else locate._loose(base)
-        need = ev.solve(i, ref, reader)
+        reader = Reader(base, loose=frozenset()) if checks.status[i] == PASS else Reader(base)
+        need = checks.solve(i, ref, reader)
         if need is None:
             continue
         lo, hi = max(lo, need[0]), min(hi, need[1])

@@ -16,6 +16,7 @@ never broken at random.
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import itertools
 from collections import Counter, defaultdict
 from fractions import Fraction
@@ -392,29 +393,50 @@ def suspects(results: list[Result], period) -> tuple[list, int]:
                 candidates[ref] = _explains(results, ref, period, reading=reads.get(ref, []),
                                             coupled=coupled)
     left, out = set(failing), []
-    while left:
-        scored = defaultdict(dict)
-        for ref, options in candidates.items():
-            for option in options:
-                if ref not in scored[option.keys]:
-                    scored[option.keys][ref] = option
-        if not scored:
-            break
-        # most failures explained first (systematic ones count for nothing), a typing error
-        # that the checks pin counting half a failure more; among equals the group with that
-        # evidence, then one leaving its cells no failure, then the one claiming fewer
-        # failures, then by name (never by the order of the tables)
-        def rank(k, scored=scored):
-            strong = any(v.strong for v in scored[k].values())
-            complete = any(v.complete for v in scored[k].values())
-            return (-(sum(weight[x] for x in k) + strong / 2), not strong, not complete,
-                    len(k), sorted(names[x] for x in k))
-        # systematic failures point at the rule, not a cell: no group of only those
-        useful = [k for k in scored if any(weight[x] for x in k)]
-        if not useful:
-            break
-        best = min(useful, key=rank)
-        group = scored[best]
+    # the best group first, kept in a heap: each choice changes the options of the cells it
+    # touches only, so the groups are re-ranked where they change (linear in the failures,
+    # where re-ranking them all after every choice was quadratic)
+    order = {ref: n for n, ref in enumerate(candidates)}  # ties listed in a stable order
+    scored: dict = defaultdict(dict)  # failed checks -> cell -> the option explaining them
+    heap: list = []
+    tick = itertools.count()
+
+    # most failures explained first (systematic ones count for nothing), a typing error that
+    # the checks pin counting half a failure more; among equals the group with that
+    # evidence, then one leaving its cells no failure, then the one claiming fewer failures,
+    # then by name (never by the order of the tables)
+    def rank(k):
+        strong = any(v.strong for v in scored[k].values())
+        complete = any(v.complete for v in scored[k].values())
+        return (-(sum(weight[x] for x in k) + strong / 2), not strong, not complete,
+                len(k), sorted(names[x] for x in k))
+
+    def offer(ref, options) -> None:
+        """Replace the cell's options, and re-rank the groups that change."""
+        changed = set()
+        for option in candidates.get(ref, ()):
+            group = scored.get(option.keys)
+            if group is not None and group.get(ref) is option:
+                del group[ref]
+                changed.add(option.keys)
+                if not group:
+                    del scored[option.keys]
+        candidates[ref] = options
+        for option in options:
+            scored[option.keys].setdefault(ref, option)
+            changed.add(option.keys)
+        for k in changed:  # systematic failures point at the rule: no group of only those
+            if k in scored and any(weight[x] for x in k):
+                heapq.heappush(heap, (rank(k), next(tick), k))
+
+    for ref, options in list(candidates.items()):
+        candidates[ref] = []
+        offer(ref, options)
+    while left and heap:
+        score, _, best = heapq.heappop(heap)
+        if best not in scored or rank(best) != score:
+            continue  # changed since: ranked again when it changed
+        group = {ref: scored[best][ref] for ref in sorted(scored[best], key=order.get)}
         for better in ("strong", "complete"):  # evidence first, then a complete explanation
             if any(getattr(v, better) for v in group.values()):
                 group = {ref: v for ref, v in group.items() if getattr(v, better)}
@@ -430,12 +452,12 @@ def suspects(results: list[Result], period) -> tuple[list, int]:
         left -= best
         explained |= best
         for ref in group:  # one value per cell: its other options are gone
-            candidates[ref] = []
+            offer(ref, [])
         # the explained checks now hold: every other cell in them stays as printed there
         touched = {r for k in best for r in failing[k] if r in pool and r not in group}
-        for ref in touched:
-            candidates[ref] = _explains(results, ref, period, frozenset(explained),
-                                        reads.get(ref, []), coupled)
+        for ref in sorted(touched, key=order.get):
+            offer(ref, _explains(results, ref, period, frozenset(explained),
+                                 reads.get(ref, []), coupled))
     if left:
         refs = sorted({r for k in left for r in failing[k] if r in pool})
         swaps = [(a, b, set(f) & left) for a, b, f in _swaps(results, refs, period, reads)]
