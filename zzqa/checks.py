@@ -425,10 +425,15 @@ class Linear(Checks):
         changes = {**reader.override, ref: None}  # the cell itself counts 0
         rest_lo = rest_hi = 0
         for (op, c), (lo, hi) in zip(self.terms, self._totals[key], strict=True):
-            for cell, new in changes.items():
-                if op.reads(i, cell):
-                    lo, hi = _add(lo, hi, op.coef, base(cell), -1)
-                    lo, hi = _add(lo, hi, op.coef, new)
+            # the changed cells this operand reads: by looking up its cells or the changes,
+            # whichever are fewer (a long sum, or many changed cells)
+            if op.aggregate and len(changes) < len(op.rows[i]):
+                hit = [cell for cell in changes if op.reads(i, cell)]
+            else:
+                hit = [cell for cell in op.refs(i) if cell in changes]
+            for cell in hit:
+                lo, hi = _add(lo, hi, op.coef, base(cell), -1)
+                lo, hi = _add(lo, hi, op.coef, changes[cell])
             sign = 1 if c == op.coef else -1
             a, b = sign * lo, sign * hi
             rest_lo, rest_hi = rest_lo + min(a, b), rest_hi + max(a, b)

@@ -393,6 +393,7 @@ def suspects(results: list[Result], period) -> tuple[list, int]:
                 candidates[ref] = _explains(results, ref, period, reading=reads.get(ref, []),
                                             coupled=coupled)
     left, out = set(failing), []
+    ranked = {k for k in failing if where[k].coupled}  # what _folded may take in
     # the best group first, kept in a heap: each choice changes the options of the cells it
     # touches only, so the groups are re-ranked where they change (linear in the failures,
     # where re-ranking them all after every choice was quadratic)
@@ -441,7 +442,7 @@ def suspects(results: list[Result], period) -> tuple[list, int]:
             if any(getattr(v, better) for v in group.values()):
                 group = {ref: v for ref, v in group.items() if getattr(v, better)}
         if len(group) == 1:  # coupled checks its value makes hold are its doing too
-            best = best | _folded(group, left - best, where, period)
+            best = best | _folded(group, (left & ranked) - best, where, period)
         explains = tuple(sorted(names[k] for k in best))
         confidence = "tie" if len(group) > 1 else ("high" if len(best) > 1 else "medium")
         made = [dataclasses.replace(v.draft, explains=explains, confidence=confidence)

@@ -135,14 +135,15 @@ def _rows(tables) -> list[Problem]:
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if frame.empty:
         return []
+    cases = _failures(ROWS, frame)
+    cases = cases[cases["index"].notna()]
+    at = cases["index"].to_numpy(dtype=np.int64)
+    which, rows = frame["table"].to_numpy()[at].tolist(), frame["row"].to_numpy()[at].tolist()
     out = []
-    for case in _failures(ROWS, frame).itertuples(index=False):
-        if pd.isna(case.index):
-            continue
-        at = int(case.index)
-        table, row = tables[int(frame.at[at, "table"])], int(frame.at[at, "row"])
-        code = CODES.get(str(case.check), "schema")
-        out.append(Problem(code, table.name, "unit", row, table.text(row, "unit")))
+    for check, k, row in zip(cases["check"].astype(str).tolist(), which, rows, strict=True):
+        table = tables[k]
+        out.append(Problem(CODES.get(check, "schema"), table.name, "unit", row,
+                           table.text(row, "unit")))
     return _unique(out)
 
 
