@@ -84,6 +84,20 @@ KIND_CASES = {
         rule="C101",
         passing=(_table(SCORES, "unit,s,r\n甲区,90.00,1\n乙区,80.00,2\n"), "得分较高的是甲区。"),
         failing=(_table(SCORES, "unit,s,r\n甲区,90.00,1\n乙区,80.00,2\n"), "得分较高的是乙区。")),
+    "coverage": dict(
+        rules=_rule("{id: S001, kind: sum_total, title: t, severity: error, why: w, table: t}")
+        + "  - {id: V001, kind: coverage, title: t, severity: warning, why: w}\n",
+        rule="V001",
+        passing=(_table({"x": "count"}, "unit,x\n合计,3\n甲区,1\n乙区,2\n"), None),
+        failing=(_table({"x": "count", "p": "percent"},
+                        "unit,x,p\n合计,3,1%\n甲区,1,1%\n乙区,2,1%\n"), None)),
+    "blank": dict(
+        rules=_rule("{id: S001, kind: sum_total, title: t, severity: error, why: w, table: t}")
+        + "  - {id: V002, kind: blank, title: t, severity: warning, why: w}\n",
+        rule="V002",
+        passing=(_table({"x": "count", "y": "count"},
+                        "unit,x,y\n合计,3,\n甲区,1,\n乙区,2,\n"), None),
+        failing=(_table({"x": "count"}, "unit,x\n合计,3\n甲区,\n乙区,2\n"), None)),
     "unlinked": dict(
         rules=_rule("{id: U001, kind: unlinked, title: t, severity: warning, why: w}")
         + "  - {id: C001, kind: claim, title: t, severity: error, why: w, "

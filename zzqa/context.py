@@ -36,6 +36,8 @@ class Context:
     form: object  # form.Form
     results: list[Result] = field(default_factory=list)
     within: list[Within] = field(default_factory=list)  # checks held only within rounding
+    # table -> column -> which cells a check that could be evaluated read (the engine marks)
+    covered: dict = field(default_factory=dict)
     _prose: object = None
     _problems: dict | None = None
 

@@ -44,8 +44,8 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=(),
                     labels={t.name: f"附件{t.appendix} {t.title} ({t.path})"
                             for t in form.tables.values()})
     ctx = Context(period, form)
-    covered = {name: {c: np.zeros(len(t.raw), bool) for c in t.columns}
-               for name, t in period.tables.items()}
+    covered = ctx.covered = {name: {c: np.zeros(len(t.raw), bool) for c in t.columns}
+                             for name, t in period.tables.items()}
     for stage in STAGES:
         for rule in sorted(rules + quiet, key=lambda r: r.id):
             if stage == rule.module.STAGE:
@@ -73,6 +73,7 @@ def _run_rule(rule: Rule, ctx: Context, report: Report, covered: dict, quiet: bo
             try:
                 for checks in rule.module.check(rule, ctx):
                     _within(rule, checks, ctx)
+                    _mark(covered, checks)
             except Exception as exc:  # the selected rules that need it would be wrong
                 report.findings.append(_failed(rule, ctx, exc))
         return

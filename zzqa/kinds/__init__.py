@@ -17,8 +17,10 @@ What it checks / Why it matters / Example.
 """
 
 from . import (
+    blank,
     bound,
     claim,
+    coverage,
     cross_table,
     precision,
     rank,
@@ -44,4 +46,6 @@ REGISTRY = {
     "claim": claim,
     "ranking": ranking,
     "unlinked": unlinked,
+    "coverage": coverage,
+    "blank": blank,
 }

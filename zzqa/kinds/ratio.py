@@ -128,6 +128,14 @@ class Ratios(Checks):
     def formula(self, i):
         return self.r.text
 
+    def reason(self, i):
+        for c in self.cols:
+            state = self.table.arrays(c).state[self.rows[i]]
+            if state >= BLANK:
+                what = "blank" if state == BLANK else "not a number"
+                return f"{self.table.name} {c} of {self.label(i)} is {what}"
+        return "an operand is blank or not a number"
+
     def cells(self, i):
         return [(self.table.name, int(self.rows[i]), c) for c in self.cols]
 
