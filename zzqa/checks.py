@@ -147,6 +147,12 @@ class Listed(Checks):
                                           np.array(self._added, dtype=np.int8)])
         return self._array
 
+    def add_bare(self, status: int, n: int) -> None:
+        """n more checks with this status and nothing to say: beyond the findings listed
+        (Context.max_listed), they are counted only."""
+        self._added += [status] * n
+        self._array = None
+
     def add(self, status: int, label: str = "", cells=(), detail=None, table: str = "") -> None:
         i = len(self)
         self._added.append(status)
@@ -159,6 +165,13 @@ class Listed(Checks):
 
     def __len__(self) -> int:
         return self._passed + len(self._added)
+
+    def extend(self, other: Listed) -> None:
+        """The checks of `other` (added one by one) after these."""
+        for i in range(len(other)):
+            detail = other._explain.get(i, other._reason.get(i))
+            self.add(int(other.status[i]), other.label(i), other.cells(i), detail,
+                     other._table.get(i, ""))
 
     def table_of(self, i):
         return self._table.get(i) or self._default or super().table_of(i)

@@ -27,9 +27,32 @@ def _fmt(x: Fraction) -> str:
     return numbers.fmt(x * numbers.UNIT)  # exact where 10**-SCALE resolves it
 
 
-def claim(rule, match, p: int, text: prose.Prose, period, out: Listed) -> None:
+def mixup(rule, match, p: int, text: prose.Prose, period, out: Listed) -> None:
+    """A sentence the template matches only with 万 and 亿 exchanged: when every figure of it
+    then agrees with the tables, the prose has its unit wrong by a factor of 10⁴ — an
+    error on each figure.  Otherwise it is left as it was (its numbers unlinked)."""
+    tokens = [text.token_at(p, match.start(name))
+              for name, units in prose.placeholders(rule.params["text"]) if not units]
+    if any(t is None or t.verdict != "unlinked" for t in tokens):
+        return  # another template took these numbers
+    saved = [(t, t.verdict, t.rule, t.expected) for t in tokens]
+    trial = Listed()
+    claim(rule, match, p, text, period, trial, mixed=True)
+    verified = [t for t in tokens if t.verdict == "contradicted"]  # agreeing, 万/亿 exchanged
+    if not verified or any(s == UNEVALUABLE for s in trial.status.tolist()) or any(
+            trial.explain(i).variant != "unit-mixup"
+            for i in range(len(trial)) if trial.status[i] == FAIL):
+        for t, verdict, rule_id, expected in saved:
+            t.verdict, t.rule, t.expected = verdict, rule_id, expected
+        return
+    out.extend(trial)
+
+
+def claim(rule, match, p: int, text: prose.Prose, period, out: Listed,
+          mixed: bool = False) -> None:
     """One check per placeholder number of the matched sentence: verified (passes),
-    contradicted (fails), declared unverifiable (excused), or not evaluable."""
+    contradicted (fails), declared unverifiable (excused), or not evaluable.  `mixed`: the
+    sentence matched with 万 and 亿 exchanged, so a figure that agrees is an error."""
     values = rule.params.get("values", {})
     unverifiable = rule.params.get("unverifiable", {})
     tokens = {name: text.token_at(p, match.start(name))
@@ -68,21 +91,36 @@ def claim(rule, match, p: int, text: prose.Prose, period, out: Listed) -> None:
         single = bool(expr.CELL.fullmatch(values[name].strip()))
         shown = " ".join(expr.CELL.sub(lambda m: _printed(period, m), values[name]).split())
         token.expected = shown if single else f"{shown} = {computed}"
-        if own[0] <= hi and lo <= own[1]:
+        # with 万 and 亿 exchanged, only a figure followed by one of them changed its unit
+        scaled = mixed and text.paragraphs[p].norm[token.end:token.end + 1] in ("万", "亿")
+        if own[0] <= hi and lo <= own[1] and not scaled:
             token.verdict = "verified"
             out.add(PASS, token.text, (where, *dict.fromkeys(cells)), None, TABLE)
+            continue
+        if own[0] <= hi and lo <= own[1]:  # agrees, but with 万 and 亿 exchanged
+            token.verdict = "contradicted"
+            token.expected = f"{token.expected} (万 and 亿 exchanged)"
+            fields = {"actual": token.text, "expected": shown if single else token.expected,
+                      "source": _source(cells), "miss": "a factor of 10000", "name": name}
+            out.add(FAIL, token.text, (where, *dict.fromkeys(cells)), Discrepancy(
+                fields, Value(token.expected, float(lo), float(hi)),
+                Value(token.text, float(own[0]), float(own[1])), None, LOOSE,
+                variant="unit-mixup"), TABLE)
             continue
         token.verdict = "contradicted"
         miss = max(lo - own[1], own[0] - hi)
         fields = {
             "actual": f"{token.text} (= [{_fmt(own[0])}, {_fmt(own[1])}])",
             "expected": f"{shown} (= {computed})" if single else token.expected,
-            "source": ", ".join(f"{c.file.split('_')[0]} {c.unit} {c.label}"
-                                for c in dict.fromkeys(cells)),
+            "source": _source(cells),
             "miss": _fmt(miss), "name": name}
         out.add(FAIL, token.text, (where, *dict.fromkeys(cells)), Discrepancy(
             fields, Value(token.expected, float(lo), float(hi)),
             Value(token.text, float(own[0]), float(own[1])), float(miss), LOOSE), TABLE)
+
+
+def _source(cells) -> str:
+    return ", ".join(f"{c.file.split('_')[0]} {c.unit} {c.label}" for c in dict.fromkeys(cells))
 
 
 def _lookup(period, ref):

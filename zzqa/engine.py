@@ -43,7 +43,7 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=(),
                     checks_dir=_shown(form.source),
                     labels={t.name: f"附件{t.appendix} {t.title} ({t.path})"
                             for t in form.tables.values()})
-    ctx = Context(period, form)
+    ctx = Context(period, form, max_listed=max_listed)
     covered = ctx.covered = {name: {c: np.zeros(len(t.raw), bool) for c in t.columns}
                              for name, t in period.tables.items()}
     for stage in STAGES:

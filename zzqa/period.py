@@ -235,7 +235,10 @@ def _table(raw, spec: TableSpec, match_units: _UnitMatcher) -> Table:
     for col in present:
         a = pa.array(frame[col.name], type=pa.string())
         chunks += a.chunks if isinstance(a, pa.ChunkedArray) else [a]
-    parsed = numbers.parse_array(pa.chunked_array(chunks, type=pa.string()))
+    texts = pa.chunked_array(chunks, type=pa.string())
+    if len(texts) and not pc.all(pc.string_is_ascii(texts)).as_py():
+        texts = pc.utf8_normalize(texts, "NFKC")  # full-width digits, ％ and ． read as printed
+    parsed = numbers.parse_array(texts)
     n = len(frame)
     for k, col in enumerate(present):
         part = slice(k * n, (k + 1) * n)

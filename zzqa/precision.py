@@ -31,29 +31,38 @@ def blame(checks: Checks, i: int, refs, period) -> list:
     return [(r, (checks, i, frozenset(blamed) - {r})) for r in blamed]
 
 
-def needs(within: list, period) -> dict:
+SOLVED = 20_000  # rounding-only checks solved for their cells; beyond, their cells are counted
+
+
+def needs(within: list, period) -> tuple[dict, set]:
     """Each under-printed cell and the checks that need it read at its printed decimals:
-    cell -> [(rule id, check name, (checks, i, the check's other blamed cells))]."""
+    cell -> [(rule id, check name, (checks, i, the check's other blamed cells))]; and, past
+    SOLVED checks (a table of a million under-printed rows), the cells of the rest, counted
+    without solving them."""
     out: dict = defaultdict(list)
-    for rule, checks_, i in within:
+    counted: set = set()
+    for _rule, checks_, i in within[SOLVED:]:
+        counted.update(r for r in checks_.cells(i)
+                       if period.tables[r[0]].underprinted(r[1], r[2]))
+    for rule, checks_, i in within[:SOLVED]:
         formula = checks_.formula(i)
         name = f"{checks_.label(i)}: {formula}" if formula else checks_.label(i)
         for ref, blamed in blame(checks_, i, checks_.cells(i), period):
             out[ref].append((rule.id, name, blamed))
-    return out
+    return out, counted - set(out)
 
 
-def checks(rounding: dict, period) -> Listed:
+def checks(rounding: dict, period, counted: set = frozenset(), listed: int = 10**9) -> Listed:
     """One failing check per under-printed cell, with the value that makes its checks exact.
 
     Cells are solved most-constrained first; a cell solved later reads the cells already
     solved at their suggested values (so that 33.8 = 25.7 + 8.08 suggests 33.82 once 25.7 is
     known to be 25.74), and any other blamed cell loosely.
     """
-    out = Listed(max(underprinted(period) - len(rounding), 0))  # the others pass
+    out = Listed(max(underprinted(period) - len(rounding) - len(counted), 0))  # the others pass
     fixed: dict = {}
     order = sorted(rounding, key=lambda ref: (-len(rounding[ref]), ref))
-    for ref in order:
+    for ref in order[:listed]:
         needs = rounding[ref]
         table = period.tables[ref[0]]
         conv = table.convention[ref[2]]
@@ -81,6 +90,7 @@ def checks(rounding: dict, period) -> Listed:
             miss=_f(max(Fraction(strict[0]) - hi, lo - strict[1], 0)) if lo <= hi else None,
             reading=STRICT, suggestion=suggestion,
             checks=tuple(f"{rid} {label}" for rid, label, _ in needs)), ref[0])
+    out.add_bare(FAIL, len(order[listed:]) + len(counted))  # after the listed: counted only
     return out
 
 

@@ -30,6 +30,7 @@ from .model import InputError, ProseNumber
 
 TOKEN = re.compile(r"\d+(?:\.\d+)?")
 _DASHES = str.maketrans({c: "-" for c in "—–－‐‑‒―~～"})
+MIXED = str.maketrans({"万": "亿", "亿": "万"})
 GAP = 200  # … and a list of units span at most this many characters (the real ones: 75)
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::(units))?\}")
 CHOICE = re.compile(r"\[([^\[\]|]+(?:\|[^\[\]|]+)+)\]")
@@ -85,9 +86,13 @@ class Prose:
         self.offsets = list(itertools.accumulate((len(p.norm) + 1 for p in self.paragraphs),
                                                  initial=0))
 
-    def matches(self, pattern: re.Pattern):
-        """(paragraph, match) for every match of a template (which never spans a newline)."""
-        for m in pattern.finditer(self.norm):
+    def matches(self, pattern: re.Pattern, mixed: bool = False):
+        """(paragraph, match) for every match of a template (which never spans a newline);
+        `mixed`: in the prose with 万 and 亿 exchanged (positions are the same)."""
+        if mixed and "万" not in self.norm and "亿" not in self.norm:
+            return
+        norm = self.norm.translate(MIXED) if mixed else self.norm
+        for m in pattern.finditer(norm):
             p = bisect.bisect_right(self.offsets, m.start()) - 1
             yield p, Match(m, self.offsets[p])
 

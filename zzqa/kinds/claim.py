@@ -36,8 +36,12 @@ OPTIONS = {
         "unverifiable": {"type": "object", "additionalProperties": {"type": "string"}},
     },
 }
-MESSAGE = ("prose says {actual} but {source} gives {expected} "
-           "(the prose figure misses it by {miss})")
+MESSAGE = {
+    None: ("prose says {actual} but {source} gives {expected} "
+           "(the prose figure misses it by {miss})"),
+    "unit-mixup": ("prose says {actual} with 万 and 亿 exchanged: {source} gives {expected} "
+                   "in the other unit (the figure is off by {miss})"),
+}
 FIELDS = ("label", "actual", "expected", "source", "miss", "name")
 
 
@@ -61,9 +65,12 @@ def columns(params: dict) -> list:
     return refs
 
 
+def _claim(rule, match, p, text, ctx, out):
+    claims.claim(rule, match, p, text, ctx.period, out)
+
+
 def check(rule, ctx) -> list:
-    return [judge(rule, ctx, lambda rule, match, p, text, ctx, out: claims.claim(
-        rule, match, p, text, ctx.period, out))]
+    return [judge(rule, ctx, _claim)]
 
 
 def judge(rule, ctx, one) -> Listed:
@@ -74,8 +81,12 @@ def judge(rule, ctx, one) -> Listed:
     if text is None:
         out.add(EXCUSED, rule.title)
         return out
-    for p, match in text.matches(compiled(rule.params["text"])):
+    pattern = compiled(rule.params["text"])
+    for p, match in text.matches(pattern):
         one(rule, match, p, text, ctx, out)
+    if one is _claim:  # 万 and 亿 exchanged: the same figure off by 10⁴
+        for p, match in text.matches(pattern, mixed=True):
+            claims.mixup(rule, match, p, text, ctx.period, out)
     if not len(out):
         out.add(UNEVALUABLE, rule.title, (), f"the template matches no sentence of {text.file} "
                 "(reworded?)")

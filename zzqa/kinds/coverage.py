@@ -48,11 +48,14 @@ def check(rule, ctx) -> list:
             if len(rows):
                 uncovered.append((table, column, rows))
     out = Listed(passed)
+    room = ctx.max_listed
     for table, column, rows in uncovered:
         ids = readers.get((table.name, column)) or readers.get((table.name, None))
         reason = (f"its checks ({', '.join(sorted(ids))}) could not be evaluated or skip "
                   "this row" if ids else "no rule reads this column")
-        for row in rows.tolist():
+        for row in rows[:max(room, 0)].tolist():
             out.add(FAIL, table.label(row), ((table.name, row, column),),
                     Discrepancy({"reason": reason}), table.name)
+        room -= len(rows)
+    out.add_bare(FAIL, max(-room, 0))  # beyond the listing: counted only
     return [out]

@@ -40,4 +40,5 @@ def columns(params: dict) -> list:
 def check(rule, ctx) -> list:
     """One check per cell printed with fewer decimals than its column: it fails when a check
     of an earlier stage holds only by reading that cell at the decimals it shows."""
-    return [precision.checks(precision.needs(ctx.within, ctx.period), ctx.period)]
+    solved, counted = precision.needs(ctx.within, ctx.period)
+    return [precision.checks(solved, ctx.period, counted, ctx.max_listed)]

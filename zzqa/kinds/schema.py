@@ -60,7 +60,7 @@ def check(rule, ctx) -> list:
     period = ctx.period
     found = ctx.problems(code)
     checks = Listed(max(population(code, period) - len(found), 0))
-    for p in found:
+    for p in found[:ctx.max_listed]:
         table = period.tables.get(p.table)
         if table is None or p.code == "table-empty":  # the table itself, or the prose
             cell, label = Cell(p.value, 0, ""), p.value
@@ -73,6 +73,7 @@ def check(rule, ctx) -> list:
         checks.add(FAIL, label, (cell,), Discrepancy(
             {"column": p.column or "", "value": p.value, "detail": p.detail}, None,
             Value(p.value), variant=code), p.table)
+    checks.add_bare(FAIL, len(found[ctx.max_listed:]))  # beyond the listing: counted only
     return [checks]
 
 

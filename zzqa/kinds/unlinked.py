@@ -41,8 +41,10 @@ def check(rule, ctx) -> list:
         return []
     figures = [t for t in text.tokens if t.kind == "figure"]
     out = Listed(sum(t.verdict != "unlinked" for t in figures), table="prose")
-    for t in figures:
+    unlinked = [t for t in figures if t.verdict == "unlinked"]
+    for t in unlinked[:ctx.max_listed]:
         if t.verdict == "unlinked":
             out.add(FAIL, t.text, (Cell(text.file, t.line, str(t.column)),),
                     Discrepancy({"value": t.text}, actual=Value(t.text)))
+    out.add_bare(FAIL, max(len(unlinked) - ctx.max_listed, 0))  # beyond the listing: counted
     return [out]
