@@ -7,7 +7,6 @@ prose and its verdicts (claims, then the unlinked numbers) — and never calls a
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -60,11 +59,10 @@ class Context:
         """Whether a rule of this run read the prose."""
         return self._prose is not None
 
-    def problems(self, code: str) -> list:
-        """Schema problems of the period with this code (zzqa/schema.py), found once."""
+    def problems(self, code: str) -> tuple[list, int]:
+        """Schema problems of the period with this code (zzqa/schema.py), found once: the
+        first `max_listed` of them, and how many there are."""
         if self._problems is None:
             from . import schema
-            self._problems = defaultdict(list)
-            for p in schema.problems(self.period):
-                self._problems[p.code].append(p)
-        return self._problems.get(code, [])
+            self._problems = schema.problems(self.period, self.max_listed)
+        return self._problems.kept.get(code, []), self._problems.count[code]

@@ -23,6 +23,7 @@ from .form import Form, TableSpec
 from .model import LOOSE, STRICT, Cell, InputError
 from .numbers import BLANK, INVALID, NUMBER, ZERO_MARKER  # noqa: F401  (re-exported)
 
+BATCH = 2**20  # cells parsed in one pass of Arrow's kernels
 HALVES = numbers.half_widths(np.arange(numbers.SCALE))  # half a unit of each last place
 
 
@@ -230,20 +231,23 @@ def _table(raw, spec: TableSpec, match_units: _UnitMatcher) -> Table:
     table = Table(spec, raw.file, frame, raw.lines, units, types,
                   pd.Series(raw.ragged, index=frame.index), codes)
     present = [col for col in spec.numeric_columns if col.name in frame]
-    # every numeric column parsed in one pass of Arrow's kernels, then cut apart
-    chunks = []
-    for col in present:
-        a = pa.array(frame[col.name], type=pa.string())
-        chunks += a.chunks if isinstance(a, pa.ChunkedArray) else [a]
-    texts = pa.chunked_array(chunks, type=pa.string())
-    if len(texts) and not pc.all(pc.string_is_ascii(texts)).as_py():
-        texts = pc.utf8_normalize(texts, "NFKC")  # full-width digits, ％ and ． read as printed
-    parsed = numbers.parse_array(texts)
-    n = len(frame)
-    for k, col in enumerate(present):
-        part = slice(k * n, (k + 1) * n)
-        table.columns[col.name], table.convention[col.name] = _numeric(
-            parsed.scaled[part], parsed.decimals[part], parsed.state[part], col, spec)
+    n = max(len(frame), 1)
+    per_batch = max(BATCH // n, 1)  # columns parsed together: few kernel calls, bounded memory
+    for start in range(0, len(present), per_batch):
+        batch = present[start:start + per_batch]
+        chunks = []
+        for col in batch:
+            a = pa.array(frame[col.name], type=pa.string())
+            chunks += a.chunks if isinstance(a, pa.ChunkedArray) else [a]
+        texts = pa.chunked_array(chunks, type=pa.string())
+        if len(texts) and not pc.all(pc.string_is_ascii(texts)).as_py():
+            texts = pc.utf8_normalize(texts, "NFKC")  # full-width digits, ％ and ． as printed
+        parsed = numbers.parse_array(texts)
+        for k, col in enumerate(batch):
+            part = slice(k * len(frame), (k + 1) * len(frame))
+            table.columns[col.name], table.convention[col.name] = _numeric(
+                parsed.scaled[part], parsed.decimals[part], parsed.state[part], col, spec)
+        del texts, parsed
     # Arrow's pool keeps what the parse freed for reuse; a long period would pile it up
     pa.default_memory_pool().release_unused()
     return table

@@ -11,6 +11,7 @@ of kind `schema` name these codes (ids and severities live in checks/).
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,19 +53,19 @@ HEADERS = pa.DataFrameSchema({
     pa.Check(lambda d: d["described"] | ~d["present"], name="column_in_schema"),
 ])
 
+# One row per row of every table, as integers: `key` its table, unit and group (appendix
+# 8's category) together, `totals` its table and group on a total row (a unique negative
+# number on the others).  One failure case per failing cell, however many rows repeat.
 ROWS = pa.DataFrameSchema({
-    "table": pa.Column(), "row": pa.Column(int), "unit": pa.Column(int),
-    "group": pa.Column(int), "total": pa.Column(bool),
+    "key": pa.Column(int, unique=True, report_duplicates="all"),
+    "totals": pa.Column(int, unique=True, report_duplicates="exclude_first"),
     "known": pa.Column(bool, pa.Check(lambda s: s, name="unit_known")),
     "complete": pa.Column(bool, pa.Check(lambda s: s, name="row_complete")),
-}, unique=["table", "unit", "group"], checks=[
-    # a second total row in its table (and group: appendix 8 has one per category)
-    pa.Check(lambda d: ~(d["total"] & d.duplicated(["table", "group", "total"])),
-             name="single_total"),
-])
+})
+ROW_CODES = {"key": "key-duplicate", "totals": "total-row-multiple"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     code: str
     table: str
@@ -74,21 +75,42 @@ class Problem:
     detail: str = ""
 
 
-def problems(period) -> list[Problem]:
+class Found:
+    """Problems by code: every one counted, the first `limit` of each kept (a table of a
+    million duplicated rows is counted, not turned into a million objects)."""
+
+    def __init__(self, limit: int):
+        self.limit, self.kept, self.count = limit, defaultdict(list), Counter()
+
+    def wants(self, code: str, n: int = 1) -> int:
+        """Count n more problems of `code`; how many of them to keep."""
+        room = self.limit - self.count[code]
+        self.count[code] += n
+        return max(min(room, n), 0)
+
+    def add(self, problem: Problem) -> None:
+        if self.wants(problem.code):
+            self.kept[problem.code].append(problem)
+
+
+def problems(period, limit: int = 10**9) -> Found:
     """Every problem of the period: missing tables, headers, rows, cells, missing prose."""
-    out = [Problem("table-missing", name, None, None, path)
-           for name, path in period.missing_tables.items()]
+    found = Found(limit)
+    for name, path in period.missing_tables.items():
+        found.add(Problem("table-missing", name, None, None, path))
     tables = list(period.tables.values())
-    out += [Problem("table-empty", t.name, None, None, t.file) for t in tables if not len(t.raw)]
-    out += _headers(tables)
-    out += _rows(tables)
+    for t in tables:
+        if not len(t.raw):
+            found.add(Problem("table-empty", t.name, None, None, t.file))
+    _headers(tables, found)
+    _rows(tables, found)
     for table in tables:
-        out += formats(table)
+        formats(table, found)
     if period.prose is None or not period.prose.strip():
         what = "missing" if period.prose is None else "empty"
-        out.append(Problem("prose-missing", "prose", None, None,
-                           period.prose_file or "bulletin.md", what))
-    return out
+        found.add(Problem("prose-missing", "prose", None, None,
+                          period.prose_file or "bulletin.md", what))
+    return found
 
 
 def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
@@ -96,10 +118,10 @@ def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         return exc.failure_cases
-    return pd.DataFrame(columns=["check", "index"])
+    return pd.DataFrame(columns=["check", "column", "index"])
 
 
-def _headers(tables) -> list[Problem]:
+def _headers(tables, found: Found) -> None:
     entries = []
     for t in tables:
         described = [c.name for c in t.spec.columns]
@@ -107,68 +129,57 @@ def _headers(tables) -> list[Problem]:
         entries += [(t.name, c, True, c in present) for c in described]
         entries += [(t.name, c, False, True) for c in present if c not in described]
     frame = pd.DataFrame(entries, columns=["table", "column", "described", "present"])
-    out = []
     for case in _failures(HEADERS, frame).itertuples(index=False):
-        if pd.isna(case.index):
-            continue
-        table, column, *_ = entries[int(case.index)]
-        out.append(Problem(CODES[str(case.check)], table, column, None, column))
-    return _unique(out)
+        if not pd.isna(case.index):
+            table, column, *_ = entries[int(case.index)]
+            found.add(Problem(CODES[str(case.check)], table, column, None, column))
 
 
-def _rows(tables) -> list[Problem]:
+def _rows(tables, found: Found) -> None:
     """Every row of every table as integers: its table, its unit's code (units.Registry;
     a unique negative number for an unknown unit, reported as unknown instead), the code of
     its other key columns (appendix 8's category), and its flags."""
-    parts = []
+    parts, which, rows, serial = [], [], [], 0
     for k, t in enumerate(tables):
         n = len(t.raw)
         others = [c for c in t.spec.key if c != "unit" and c in t.raw]
         group = (pd.factorize(pd.MultiIndex.from_frame(t.raw[others].astype(str)))[0]
-                 if others else np.zeros(n, dtype=np.int64))
+                 if others else np.zeros(n, dtype=np.int64)).astype(np.int64)
         known = (t.codes >= 0) | ("unit" not in t.raw)
+        unique = -1 - serial - np.arange(n, dtype=np.int64)  # never equal to another row's
+        serial += n
+        table_group = (np.int64(k) << 48) | (group << 32)
         parts.append(pd.DataFrame({
-            "table": np.full(n, k, dtype=np.int16), "row": np.arange(n),
-            "unit": np.where(known, t.codes, -1 - np.arange(n)), "group": group,
-            "total": t.is_total.to_numpy(dtype=bool), "known": known,
-            "complete": ~np.asarray(t.ragged, dtype=bool)}))
+            "key": np.where(known, table_group | t.codes.astype(np.int64), unique),
+            "totals": np.where(t.is_total.to_numpy(dtype=bool), table_group, unique),
+            "known": known, "complete": ~np.asarray(t.ragged, dtype=bool)}))
+        which.append(np.full(n, k))
+        rows.append(np.arange(n))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if frame.empty:
-        return []
+        return
     cases = _failures(ROWS, frame)
     cases = cases[cases["index"].notna()]
     at = cases["index"].to_numpy(dtype=np.int64)
-    which, rows = frame["table"].to_numpy()[at].tolist(), frame["row"].to_numpy()[at].tolist()
-    out = []
-    for check, k, row in zip(cases["check"].astype(str).tolist(), which, rows, strict=True):
-        table = tables[k]
-        out.append(Problem(CODES.get(check, "schema"), table.name, "unit", row,
-                           table.text(row, "unit")))
-    return _unique(out)
+    which, rows = np.concatenate(which)[at].tolist(), np.concatenate(rows)[at].tolist()
+    for check, column, k, row in zip(cases["check"].astype(str).tolist(),
+                                     cases["column"].astype(str).tolist(), which, rows,
+                                     strict=True):
+        code = CODES.get(check) or ROW_CODES.get(column, "schema")
+        if found.wants(code):
+            table = tables[k]
+            found.kept[code].append(Problem(code, table.name, "unit", row,
+                                            table.text(row, "unit")))
 
 
-def formats(table) -> list[Problem]:
+def formats(table, found: Found) -> None:
     """Numeric cells that are not numbers of their column's kind."""
-    out = []
     for name, a in table.columns.items():
         col = table.spec.column(name)
         test, words = FORMATS.get(col.format, (None, ""))
         if test is None:
             continue
-        bad = (a.state == INVALID) | ((a.state == NUMBER) & ~test(a.val))
-        for row in np.flatnonzero(bad).tolist():
-            out.append(Problem("not-a-number", table.name, name, row, table.text(row, name),
-                               words))
-    return out
-
-
-def _unique(problems: list[Problem]) -> list[Problem]:
-    """One problem per (code, table, row, column): a duplicated key is one finding, not one
-    per cell of the compound key."""
-    seen, out = set(), []
-    for p in problems:
-        k = (p.code, p.table, p.row, p.column)
-        if k not in seen:
-            seen.add(k)
-            out.append(p)
-    return out
+        bad = np.flatnonzero((a.state == INVALID) | ((a.state == NUMBER) & ~test(a.val)))
+        for row in bad[:found.wants("not-a-number", len(bad))].tolist():
+            found.kept["not-a-number"].append(Problem("not-a-number", table.name, name, row,
+                                                      table.text(row, name), words))

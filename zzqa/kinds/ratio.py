@@ -44,8 +44,9 @@ OPTIONS = {
 MESSAGE = {
     None: ("{label}: {formula} — 100 × {numerator} / {denominator} = {expected}%, "
            "printed {actual} (misses by {miss} points)"),
-    "no-plan": ("{label}: {formula} — the plan {denominator} is zero or not applicable, so "
-                "the percentage must be '-', but it prints {actual}"),
+    "no-plan": ("{label}: {formula} — the plan {denominator} is not a positive number, so "
+                "no percentage of it exists and the cell must print '-', but it prints "
+                "{actual}"),
 }
 FIELDS = ("label", "expected", "actual", "miss", "formula", "numerator", "denominator")
 HUNDRED = 100 * numbers.UNIT

@@ -58,9 +58,9 @@ def check(rule, ctx) -> list:
     where the schema found it."""
     code = rule.params["problem"]
     period = ctx.period
-    found = ctx.problems(code)
-    checks = Listed(max(population(code, period) - len(found), 0))
-    for p in found[:ctx.max_listed]:
+    found, total = ctx.problems(code)
+    checks = Listed(max(population(code, period) - total, 0))
+    for p in found:
         table = period.tables.get(p.table)
         if table is None or p.code == "table-empty":  # the table itself, or the prose
             cell, label = Cell(p.value, 0, ""), p.value
@@ -73,7 +73,7 @@ def check(rule, ctx) -> list:
         checks.add(FAIL, label, (cell,), Discrepancy(
             {"column": p.column or "", "value": p.value, "detail": p.detail}, None,
             Value(p.value), variant=code), p.table)
-    checks.add_bare(FAIL, len(found[ctx.max_listed:]))  # beyond the listing: counted only
+    checks.add_bare(FAIL, total - len(found))  # beyond the listing: counted only
     return [checks]
 
 
