@@ -11,14 +11,16 @@ or with --json one document {"rules": [...], "wall": seconds}.  It shares no cod
 What it does, all in Arrow kernels and numpy, with no per-row Python:
 
 - reads checks/tables.yaml (which columns are numeric, which exact: kind count or rank, or
-  `type: integer`), the unit registry (checks/units.yaml or checks/units.csv) and the rules;
+  `type: integer`), the unit registry (checks/units.yaml or checks/units.csv) and the rules
+  (those whose `from`/`until` include the period of period.yaml);
 - reads the nine CSV files with pyarrow (every cell a string) and matches each row label to
   its canonical unit (NFKC, no spaces or brackets; the table's unit types in order) with
   hash joins (`pc.index_in`) on the distinct labels;
-- parses each numeric column to int64 values in units of 10**-6, printed decimals and a cell
-  state (number, '-' or '/' zero marker, blank, not a number), as zzqa/numbers.py does: the
-  pattern ^[-+]?\\d+(\\.\\d{0,5})?%?$, |value| < 10**9, float64 parsing then rounding to
-  10**-6 (exact in that range); a blank is a number 0 in a `blank_is_zero` table;
+- parses each numeric column (NFKC-folded when not ASCII: full-width digits read as
+  printed) to int64 values in units of 10**-6, printed decimals and a cell state (number,
+  '-' or '/' zero marker, blank, not a number), as zzqa/numbers.py does: the pattern
+  ^[-+]?\\d+(\\.\\d{0,5})?%?$, |value| < 10**9, float64 parsing then rounding to 10**-6
+  (exact in that range); a blank is a number 0 in a `blank_is_zero` table;
 - gives each cell two half-widths: loose (the decimals shown) and strict (at least the
   column's usual decimals: the most common, ties to more); exact columns have 0;
 - decides each check on integer intervals, centre ± half-width: a linear check (Σ c·x
@@ -26,11 +28,13 @@ What it does, all in Arrow kernels and numpy, with no per-row Python:
   Σ c·v + Σ |c|·h ≥ 0 for >=); a ratio p = 100·n/d when d_lo > 0, p is a number and
   100·n_lo ≤ p_hi·d_hi and p_lo·d_lo ≤ 100·n_hi (float64 products, ties and near-ties
   recomputed in Python integers), or p is '-' or '/' and d_lo ≤ 0.  Strict holds: passed;
-  only loose holds: within rounding; neither: failed; a blank or unreadable operand (or, in
-  cross_table, a unit without a row in a table not listed in `absent_is_zero`):
+  only loose holds: within rounding; neither: failed; a blank or unreadable operand:
   unevaluable; every operand blank (or absent): not printed, left out of every count.
-  Group sums (sum_total, `group_by`) use np.add.reduceat over rows sorted by group;
-  cross-table rows are matched by canonical unit (first row of each unit) with np.unique.
+- sum_total: exact group sums with np.add.reduceat over the rows sorted by group (a group
+  is checked when it has exactly one total row); cross_table: the canonical units of the
+  formula's first table, matched to each table's first row of the unit (np.unique and
+  searchsorted); a unit without a row counts 0 in a table listed in `absent_is_zero` all
+  of whose labels are known, and makes the check unevaluable otherwise.
 
 The wall time printed is measured inside the process, from the first line of this module
 (after interpreter start-up); benchmarks/compare.py times the whole subprocess.
@@ -187,6 +191,8 @@ class Table:
 
 def parse(texts: pa.ChunkedArray, exact: bool, blank_is_zero: bool) -> Col:
     """A numeric column as printed -> Col (docs/rounding.md; zzqa/numbers.py)."""
+    if len(texts) and not pc.all(pc.string_is_ascii(texts)).as_py():
+        texts = pc.utf8_normalize(texts, "NFKC")  # full-width digits, ％ and ． as printed
     arr = pc.utf8_trim_whitespace(texts)
     matched = pc.match_substring_regex(arr, PATTERN)
     body = pc.utf8_rtrim(arr, characters="%")
@@ -497,7 +503,10 @@ def cross_table(rule: dict, tables: dict[str, Table]) -> np.ndarray:
         units = first.units_of[which]
 
         def operand(k, tb, c, units=units):
-            return cells(tables[tb].cols[c], tables[tb].first_rows(units), k, tb in zero)
+            # a unit without a row counts 0 only in an `absent_is_zero` table all of whose
+            # rows name a known unit (an unknown label may be the missing unit's row)
+            t = tables[tb]
+            return cells(t.cols[c], t.first_rows(units), k, tb in zero and (t.unit >= 0).all())
         out += linear([operand(*x) for x in lhs], [operand(*x) for x in rhs], relation)
     return out
 
@@ -517,8 +526,11 @@ def evaluate(rule: dict, tables: dict[str, Table], specs: dict[str, Spec]) -> np
 
 def run(period: Path, checks: Path) -> list[dict]:
     specs = load_specs(checks)
+    meta = load_yaml(period / "period.yaml") or {}
+    name = str(meta.get("period", period.name))  # YYYY-MM: rules may apply from/until one
     rules = [r for path in sorted((checks / "rules").glob("*.yaml"))
-             for r in load_yaml(path)["rules"] if r["kind"] in KINDS]
+             for r in load_yaml(path)["rules"] if r["kind"] in KINDS
+             and str(r.get("from") or "0000-00") <= name <= str(r.get("until") or "9999-99")]
     read = [columns_read(r, specs) for r in rules]
     needed: dict[str, set[str]] = {}
     for refs in read:
@@ -531,7 +543,9 @@ def run(period: Path, checks: Path) -> list[dict]:
         tables = {s.name: t for s, t in zip(present, loaded, strict=True)}
     out = []
     for rule, refs in sorted(zip(rules, read, strict=True), key=lambda x: x[0]["id"]):
-        if any(table not in tables for table, _ in refs):  # a table is missing
+        text = [*rule.get("where", {}), *([rule["group_by"]] if "group_by" in rule else [])]
+        if any(table not in tables for table, _ in refs) or any(  # a table is missing, or a
+                c not in tables[rule["table"]].raw.column_names for c in text):  # text column
             counts = UNEVALUABLE_ONE
         else:
             counts = evaluate(rule, tables, specs)
