@@ -11,6 +11,7 @@ an error finding naming the rule and what it reads; the run goes on.
 
 from __future__ import annotations
 
+import dataclasses
 import string
 from fractions import Fraction
 from pathlib import Path
@@ -28,6 +29,7 @@ from .numbers import NUMBER
 from .period import Period
 
 MAX_LISTED = 1000  # findings listed per rule; the others are counted (RuleTally.unlisted)
+MAX_CELLS = 100  # cells listed per finding; a column sum of a long table reads them all
 
 
 def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=(),
@@ -184,13 +186,16 @@ def _stamp_all(rule: Rule, checks: Checks, ctx: Context, room: int) -> list[Find
         if len(out) >= room:
             break
         refs = checks.cells(i)
-        cells = tuple(ctx.period.cell(r) if isinstance(r, tuple) else r for r in refs)
+        cells = tuple(ctx.period.cell(r) if isinstance(r, tuple) else r
+                      for r in refs[:MAX_CELLS])
         table = checks.table_of(i) or rule.params.get("table", "")
         if checks.status[i] == UNEVALUABLE:
-            out.append(Finding(rule.id, "info", f"{checks.label(i)}: could not evaluate: "
-                               f"{checks.reason(i)}", table, cells))
+            found = Finding(rule.id, "info", f"{checks.label(i)}: could not evaluate: "
+                            f"{checks.reason(i)}", table, cells)
         else:
-            out.append(stamp(rule, checks.label(i), cells, checks.explain(i), table))
+            found = stamp(rule, checks.label(i), cells, checks.explain(i), table)
+        out.append(found if len(refs) <= MAX_CELLS else dataclasses.replace(found,
+                                                                             read=len(refs)))
     return out
 
 

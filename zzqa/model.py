@@ -66,6 +66,7 @@ class Finding:
     reading: str | None = None
     suggestion: str | None = None
     checks: tuple[str, ...] = ()
+    read: int = 0  # cells the check read, when more than `cells` lists (a long column sum)
 
     def sort_key(self) -> tuple:
         first = self.cells[0] if self.cells else Cell("", 0, "")

@@ -53,7 +53,8 @@ def selected(table, params: dict) -> list[str]:
 def check(rule, ctx) -> list:
     table = ctx.period.tables[rule.params["table"]]
     by = rule.params.get("group_by")
-    groups = table.raw[by] if by else np.zeros(len(table.raw), dtype=int)
+    # groups by the text as printed, spaces around it ignored (as `where` compares it)
+    groups = table.raw[by].astype(str).str.strip() if by else np.zeros(len(table.raw), dtype=int)
     is_total = table.is_total.to_numpy()
     totals, parts, names = [], [], []
     for g in (dict.fromkeys(groups.to_numpy(dtype=object).tolist()) if by else [0]):

@@ -45,6 +45,7 @@ def document(report: Report) -> dict:
             {
                 "rule": f.rule, "severity": f.severity, "table": f.table, "message": f.message,
                 "cells": [asdict(c) for c in f.cells],
+                "cells_read": max(f.read, len(f.cells)),
                 "expected": _value(f.expected), "actual": _value(f.actual),
                 "miss": f.miss, "reading": f.reading, "suggestion": f.suggestion,
                 "checks": list(f.checks),

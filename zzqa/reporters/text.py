@@ -176,9 +176,10 @@ def _findings(console: Console, r: Report) -> None:
             notes = [f"needed by {check}" for check in f.checks]
             notes += [f"· {c.file}:{c.line}:{c.column}  {c.unit} › {c.label}"
                       for c in f.cells[1:MAX_CELLS + 1]]
-            if len(f.cells) > MAX_CELLS + 1:  # a column sum of a long table
-                notes.append(f"· … and {len(f.cells) - MAX_CELLS - 1:,} more cells "
-                             "(--format json lists every one)")
+            read = max(f.read, len(f.cells))
+            if read > MAX_CELLS + 1:  # a column sum of a long table
+                notes.append(f"· … and {read - MAX_CELLS - 1:,} more cells "
+                             "the check reads")
             parts += [_indented(note) for note in notes]
             console.print(Group(*parts))
     more = [t for t in r.tallies if t.unlisted]
