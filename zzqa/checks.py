@@ -290,6 +290,15 @@ class Operand:
 
     def contribution(self, i: int, reader, skip: CellRef | None = None) -> tuple[int, int]:
         """Interval of coef × this operand for check i, each cell read by `reader`."""
+        if self.aggregate and skip is None and not reader.override and reader.loose is None:
+            # every cell as printed: one vectorised sum (a blank or unreadable cell counts 0)
+            a = self.table.arrays(self.column)
+            rows = np.asarray(self.rows[i])
+            low, high = a.bounds(LOOSE, rows)
+            some = a.state[rows] < BLANK
+            lo, hi = _sum(low[some]), _sum(high[some])
+            a, b = self.coef * lo, self.coef * hi
+            return min(a, b), max(a, b)
         lo = hi = 0
         for ref in self.refs(i):
             if ref == skip:

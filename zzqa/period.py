@@ -165,10 +165,16 @@ class Table:
     def text(self, row: int, column: str) -> str:
         """A cell as printed ("" for a column the table does not have)."""
         texts = self.__dict__.setdefault("_texts", {})
-        if column not in texts:  # a plain list per column asked about: fast to index
-            texts[column] = ([str(x) for x in self.raw[column].tolist()] if column in self.raw
-                             else None)
-        return "" if texts[column] is None else texts[column][row]
+        if column not in texts:  # each column asked about: Arrow's array, or a plain list
+            series = self.raw.get(column)
+            arrow = getattr(getattr(series, "array", None), "_pa_array", None)
+            texts[column] = (None if series is None else arrow.combine_chunks()
+                             if arrow is not None else [str(x) for x in series.tolist()])
+        found = texts[column]
+        if found is None:
+            return ""
+        value = found[row] if isinstance(found, list) else found[row].as_py()
+        return "" if value is None else str(value)
 
 
 @dataclass

@@ -180,7 +180,8 @@ def _findings(console: Console, r: Report) -> None:
             if read > MAX_CELLS + 1:  # a column sum of a long table
                 notes.append(f"· … and {read - MAX_CELLS - 1:,} more cells "
                              "the check reads")
-            parts += [_indented(note) for note in notes]
+            if notes:  # one block: rich lays out a few long renderables faster than many
+                parts.append(_indented("\n".join(inert(n) for n in notes), newlines=True))
             console.print(Group(*parts))
     more = [t for t in r.tallies if t.unlisted]
     if more:
