@@ -383,7 +383,9 @@ def sum_total(rule: dict, tables: dict[str, Table], specs: dict[str, Spec]) -> n
     t = tables[rule["table"]]
     n = len(t.total)
     if "group_by" in rule:
-        codes = pc.dictionary_encode(t.raw[rule["group_by"]]).combine_chunks()
+        # the group as printed, spaces around it ignored (as zzqa's sum_total and where do)
+        printed = pc.utf8_trim_whitespace(t.raw[rule["group_by"]])
+        codes = pc.dictionary_encode(printed).combine_chunks()
         codes = codes.indices.to_numpy().astype(np.int64)
     else:
         codes = np.zeros(n, dtype=np.int64)
