@@ -98,6 +98,12 @@ KIND_CASES = {
         passing=(_table({"x": "count", "y": "count"},
                         "unit,x,y\n合计,3,\n甲区,1,\n乙区,2,\n"), None),
         failing=(_table({"x": "count"}, "unit,x\n合计,3\n甲区,\n乙区,2\n"), None)),
+    "checked": dict(
+        rules=_rule("{id: S001, kind: sum_total, title: t, severity: error, why: w, table: t}")
+        + "  - {id: V003, kind: checked, title: t, severity: error, why: w}\n",
+        rule="V003",
+        passing=(_table({"x": "count"}, "unit,x\n合计,3\n甲区,1\n乙区,2\n"), None),
+        failing=(_table({"x": "count"}, "unit,x\n合计,-\n甲区,-\n乙区,-\n"), None)),
     "unlinked": dict(
         rules=_rule("{id: U001, kind: unlinked, title: t, severity: warning, why: w}")
         + "  - {id: C001, kind: claim, title: t, severity: error, why: w, "

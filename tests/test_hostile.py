@@ -242,3 +242,72 @@ def test_findings_beyond_the_limit_are_counted(tmp_path):
     t006 = next(t for t in doc["rules"] if t["rule"] == "T006")
     assert t006["listed"] == 5 and t006["failed"] == 5 + t006["unlisted"] > 200
     assert sum(f["rule"] == "T006" for f in doc["findings"]) == 5
+
+
+@pytest.mark.parametrize("fill", ["", "-", "/"])
+def test_a_submission_of_blanks_or_dashes_fails(tmp_path, fill):
+    folder = copy(tmp_path)
+    for table in TABLES:
+        path = folder / table
+        lines = path.read_text(encoding="utf-8").splitlines()
+        keep = 2 if table.startswith("a8") else 1  # unit (and category) columns stay
+        rows = [",".join(c if k < keep else fill for k, c in enumerate(line.split(",")))
+                for line in lines[1:]]
+        path.write_text("\n".join([lines[0], *rows]) + "\n", encoding="utf-8")
+    result = run(folder)
+    assert result.exit_code == 1 and "ERROR V003 nothing in the period was checked" in (
+        result.output)
+
+
+def test_the_catalog_never_comes_from_the_folder_checked(tmp_path, monkeypatch):
+    folder = copy(tmp_path)
+    shutil.copytree(CHECKS, folder / "checks")
+    (folder / "checks" / "rules" / "a2.yaml").write_text("rules: []\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ZZQA_CHECKS", raising=False)
+    result = CliRunner().invoke(cli, ["check", str(folder)])
+    assert result.exit_code == 2 and "never inside the folder checked" in result.output
+
+
+def test_deeply_nested_yaml_is_refused_with_its_place(tmp_path):
+    folder = copy(tmp_path)
+    with (folder / "period.yaml").open("a", encoding="utf-8") as f:
+        f.write("deep: " + "[" * 30000 + "]" * 30000 + "\n")
+    result = run(folder)
+    assert result.exit_code == 2 and "nested deeper than 64 levels" in result.output
+
+
+def test_a_long_run_of_digits_in_the_prose_is_quick(tmp_path):
+    folder = copy(tmp_path)
+    path = folder / "bulletin.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("891.3 亿元", "8" * 20000 + " 亿元"),
+                    encoding="utf-8")
+    result = run(folder, "--select", "C2")  # a 20,000-digit number: one attempt per template
+    assert result.exit_code == 1
+    doc = json.loads(run(folder, "--select", "C2", "--format", "json").output)
+    assert all(p["value"] is None or abs(p["value"]) < float("inf") for p in doc["prose"])
+
+
+def test_a_wide_header_is_linear(tmp_path):
+    folder = copy(tmp_path)
+    path = folder / "a2_investment.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[0] += "," + ",".join(f"c{i}" for i in range(20000))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert run(folder).exit_code == 1  # T003 for each, listed up to the limit
+
+
+def test_a_renamed_column_is_one_finding(tmp_path):
+    folder = copy(tmp_path)
+    path = folder / "a2_investment.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("plan_total", "plan_totl", 1),
+                    encoding="utf-8")
+    out = run(folder).output
+    assert out.count("ERROR T002") == 1 and out.count("WARNING T003") == 1
+
+
+def test_counts_include_the_findings_not_listed(tmp_path):
+    report = CliRunner().invoke(cli, ["check", str(REAL), "--checks", str(CHECKS),
+                                      "--max-findings", "1", "--format", "json"]).output
+    summary = json.loads(report)["summary"]
+    assert (summary["errors"], summary["warnings"]) == (30, 11)

@@ -25,17 +25,23 @@ DEBUG = "zzqa.debug"  # key in ctx.meta, which every context of one invocation s
 
 
 def find_checks(start: Path | None) -> Path:
-    """The checks/ folder: $ZZQA_CHECKS, else the nearest checks/ above the period or cwd."""
+    """The checks/ folder: $ZZQA_CHECKS, else the nearest checks/ above the period folder
+    (never inside it: the folder checked is the submission, not the judge), else above or
+    in the current folder."""
     if os.environ.get("ZZQA_CHECKS"):
         return Path(os.environ["ZZQA_CHECKS"])
-    bases = list(dict.fromkeys(([start.resolve()] if start else []) + [Path.cwd()]))
+    period = start.resolve() if start else None
+    bases = list(dict.fromkeys(([period.parent] if period else []) + [Path.cwd()]))
     for base in bases:
         for folder in (base, *base.parents):
-            if (folder / "checks" / "tables.yaml").exists():
-                return folder / "checks"
+            found = folder / "checks"
+            if (found / "tables.yaml").exists() and not (
+                    period and found.resolve().is_relative_to(period)):
+                return found
     tried = " or ".join(str(b) for b in bases)
-    raise InputError("checks/tables.yaml", f"not found in {tried} or any folder above; name "
-                     "the checks/ folder with --checks DIR or the environment variable "
+    inside = " (never inside the folder checked)" if period else ""
+    raise InputError("checks/tables.yaml", f"not found in {tried} or any folder above{inside}; "
+                     "name the checks/ folder with --checks DIR or the environment variable "
                      "ZZQA_CHECKS=DIR")
 
 
@@ -114,7 +120,7 @@ def cli() -> None:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error",
               show_default=True, help="Lowest severity that makes the exit status 1.")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: tty).")
-@click.option("--width", type=click.IntRange(min=40), default=None,
+@click.option("--width", type=click.IntRange(min=40, max=1000), default=None,
               help="Width of the text report (default: the terminal's; 80 piped).")
 @click.option("--max-findings", type=click.IntRange(min=1), default=1000, show_default=True,
               help="Findings listed per rule; the others are counted.")

@@ -58,9 +58,14 @@ def key(checks_dir: Path) -> str:
     return h.hexdigest()[:32]
 
 
+MAX_FILES = 10_000  # a checks/ folder holds a few dozen; more is no catalog to cache
+
+
 def _files(root: Path) -> list[Path]:
     seen, out = set(), []
     for folder, dirs, names in os.walk(root, followlinks=True):
+        if len(out) > MAX_FILES:
+            raise OSError(f"more than {MAX_FILES} files under {root}")
         real = os.path.realpath(folder)
         if real in seen:  # a link back up the tree
             dirs[:] = []
@@ -96,7 +101,11 @@ def load(checks_dir: Path):
     """(form, catalog) of a checks/ folder: from the cache, else read (and cached)."""
     if folder() is None:
         return read(checks_dir)
-    form, catalog = cached("checks", key(checks_dir), lambda: read(checks_dir))
+    try:
+        digest_ = key(checks_dir)
+    except OSError:  # an unreadable or huge folder: read it as it is, without the cache
+        return read(checks_dir)
+    form, catalog = cached("checks", digest_, lambda: read(checks_dir))
     return dataclasses.replace(form, source=Path(checks_dir)), catalog
 
 

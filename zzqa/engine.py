@@ -91,8 +91,11 @@ def _run_rule(rule: Rule, ctx: Context, report: Report, covered: dict, quiet: bo
             _tally(tally, checks)
             found = _stamp_all(rule, checks, ctx, max_listed - tally.listed)
             tally.listed += len(found)
-            tally.unlisted += int(((checks.status == FAIL) | (checks.status == UNEVALUABLE))
-                                  .sum()) - len(found)
+            fails = int((checks.status == FAIL).sum())
+            listed_fails = sum(f.severity != "info" for f in found)
+            tally.unlisted += fails - listed_fails
+            tally.unlisted_infos += int((checks.status == UNEVALUABLE).sum()) - (
+                len(found) - listed_fails)
             _within(rule, checks, ctx)
             ctx.results.append(Result(rule, checks))
             _mark(covered, checks)

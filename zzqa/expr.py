@@ -41,10 +41,12 @@ Interval = tuple[Fraction, Fraction]
 @functools.lru_cache(maxsize=4096)
 def parse(text: str) -> ast.expr:
     code = CELL.sub(lambda m: f"_cell({m[1]!r}, {m[2]!r}, {m[3].strip()!r})", text)
+    if len(text) > 2000:
+        raise ExprError(f"an expression of {len(text):,} characters: at most 2,000")
     try:
         node = ast.parse(code.strip(), mode="eval").body
-    except SyntaxError:
-        raise ExprError(f"cannot read expression {text!r}") from None
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        raise ExprError(f"cannot read expression {text[:80]!r}") from None
     cell_args = {id(a) for n in ast.walk(node) if isinstance(n, ast.Call) for a in n.args}
     for n in ast.walk(node):
         if isinstance(n, ast.Constant) and id(n) not in cell_args and not (

@@ -32,10 +32,20 @@ def read(path: Path, what: str, inside: Path | None = None) -> bytes:
     if inside is not None and not real.is_relative_to(Path(inside).resolve()):
         raise InputError(path, f"is a link to {real}, outside {inside}: zzqa reads only files "
                          "inside the folder it checks")
-    try:
-        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:  # the resolved path, not followed again: a link swapped in meanwhile is refused
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    opened = Path(f"/proc/self/fd/{fd}")
+    if inside is not None and opened.exists():  # what was opened, whatever happened before
+        try:
+            now = opened.resolve()
+        except OSError:
+            now = real
+        if not now.is_relative_to(Path(inside).resolve()):
+            os.close(fd)
+            raise InputError(path, f"changed into a link to {now} while being read")
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):

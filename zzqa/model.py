@@ -87,7 +87,8 @@ class RuleTally:
     failed: int = 0
     unevaluable: int = 0
     listed: int = 0  # findings listed in the report
-    unlisted: int = 0  # findings beyond the listing limit, counted only
+    unlisted: int = 0  # failures beyond the listing limit, counted only (rule's severity)
+    unlisted_infos: int = 0  # and checks that could not be evaluated (infos)
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ class ProseNumber:
     line: int
     column: int  # 1-based character offset in the line
     text: str
-    value: float
+    value: float | None  # None: beyond a float (a run of hundreds of digits)
     kind: str
     verdict: str
     rule: str | None
@@ -152,7 +153,11 @@ class Report:
     checks_dir: str = ""  # the checks/ folder the form and the rules came from
 
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        """Findings of a severity, those beyond the listing limit included."""
+        beyond = sum(t.unlisted for t in self.tallies if t.severity == severity)
+        if severity == "info":
+            beyond += sum(t.unlisted_infos for t in self.tallies)
+        return sum(1 for f in self.findings if f.severity == severity) + beyond
 
     @property
     def checks(self) -> dict[str, int]:

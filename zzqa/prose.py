@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import math
 import re
 import unicodedata
 from array import array
@@ -102,8 +103,14 @@ class Prose:
         return self._at.get((paragraph, start))
 
     def verdicts(self) -> list[ProseNumber]:
-        return [ProseNumber(self.file, t.line, t.column, t.text, float(t.text), t.kind,
+        return [ProseNumber(self.file, t.line, t.column, t.text, _value(t.text), t.kind,
                             t.verdict, t.rule, t.expected) for t in self.tokens]
+
+
+def _value(text: str) -> float | None:
+    """The number as a float, None where it has none (400 digits: beyond a float)."""
+    value = float(text)
+    return value if math.isfinite(value) else None
 
 
 def normalise(text: str) -> str:
@@ -193,8 +200,10 @@ def compile_template(text: str) -> re.Pattern:
         if m.group(4):
             out.append(f"[^\\n]{{0,{GAP}}}?")
         elif m.group(1):
+            # a number placeholder takes a whole number, never the tail of a longer one, and
+            # gives nothing back (a run of 20,000 digits is one attempt, not 20,000)
             out.append(f"(?P<{m.group(1)}>[^;；。,，:：\\n]{{1,{GAP}}}?)" if m.group(2)
-                       else f"(?P<{m.group(1)}>\\d+(?:\\.\\d+)?)")
+                       else f"(?<![0-9.])(?P<{m.group(1)}>\\d++(?:\\.\\d++)?+)(?![0-9])")
         else:
             out.append("(?:" + "|".join(re.escape(x) for x in m.group(3).split("|")) + ")")
         pos = m.end()

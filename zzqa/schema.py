@@ -129,8 +129,10 @@ def _headers(tables, found: Found) -> None:
         entries += [(t.name, c, True, c in present) for c in described]
         entries += [(t.name, c, False, True) for c in present if c not in described]
     frame = pd.DataFrame(entries, columns=["table", "column", "described", "present"])
+    seen = set()  # a frame-wide check fails once per column of the frame: once is enough
     for case in _failures(HEADERS, frame).itertuples(index=False):
-        if not pd.isna(case.index):
+        if not pd.isna(case.index) and (case.check, case.index) not in seen:
+            seen.add((case.check, case.index))
             table, column, *_ = entries[int(case.index)]
             found.add(Problem(CODES[str(case.check)], table, column, None, column))
 

@@ -30,6 +30,22 @@ class Located:
         return self._lines.get(keys, 1)
 
 
+MAX_DEPTH = 64  # a catalog nests four or five levels
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest nesting of [ and { (and of indentation, in steps of one space)."""
+    depth = most = 0
+    for c in text:
+        if c in "[{":
+            depth += 1
+            most = max(most, depth)
+        elif c in "]}":
+            depth = max(depth - 1, 0)
+    indent = max((len(line) - len(line.lstrip(" ")) for line in text.splitlines()), default=0)
+    return max(most, indent // 2)
+
+
 def _walk(node, path: tuple, lines: dict[tuple, int], seen: set | None = None) -> Any:
     """The data of a composed node.  An alias (`*name`) is refused: a node met twice would
     be built again each time, and a few nested aliases expand to billions of entries."""
@@ -41,9 +57,13 @@ def _walk(node, path: tuple, lines: dict[tuple, int], seen: set | None = None) -
             raise InputError("", "YAML aliases (*name) are not allowed: write the value out",
                              node.start_mark.line + 1)
         seen.add(id(node))
+    if len(path) > MAX_DEPTH:
+        raise InputError("", f"nested deeper than {MAX_DEPTH} levels", node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out = {}
         for k, v in node.value:
+            if not isinstance(k, yaml.ScalarNode):
+                raise InputError("", "a key must be a plain value", k.start_mark.line + 1)
             key = k.value
             if key in out:
                 raise InputError("", f"duplicate key {key!r}", k.start_mark.line + 1)
@@ -83,6 +103,9 @@ def load(path: Path, schema_name: str, inside: Path | None = None) -> Located:
 
 def _parse(path: Path, text: str, schema_name: str) -> tuple[Any, dict]:
     import yaml  # here, not above: a warm run reads no YAML
+    depth = _flow_depth(text)
+    if depth > MAX_DEPTH:  # libyaml would recurse until the process dies
+        raise InputError(path, f"nested deeper than {MAX_DEPTH} levels")
     try:
         node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
@@ -94,6 +117,12 @@ def _parse(path: Path, text: str, schema_name: str) -> tuple[Any, dict]:
         data = _walk(node, (), lines) if node is not None else None
     except InputError as exc:
         raise InputError(path, exc.message, exc.line) from None
+    except yaml.YAMLError as exc:  # a scalar no safe constructor takes ("=", a bad date)
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                         mark.line + 1 if mark else None) from None
+    except RecursionError:
+        raise InputError(path, f"nested deeper than {MAX_DEPTH} levels") from None
     located = Located(path, data, lines)
     errors = sorted(validator(schema_name).iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:

@@ -19,6 +19,7 @@ What it checks / Why it matters / Example.
 from . import (
     blank,
     bound,
+    checked,
     claim,
     coverage,
     cross_table,
@@ -48,4 +49,5 @@ REGISTRY = {
     "unlinked": unlinked,
     "coverage": coverage,
     "blank": blank,
+    "checked": checked,
 }

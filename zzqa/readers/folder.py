@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -39,7 +40,10 @@ def read(root: Path, form):
         loaded = pool.map(lambda s: RawTable(s.path, *read_csv(root / s.path)), present)
         tables = {s.name: t for s, t in zip(present, loaded, strict=True)}
     known = {s.path for s in form.tables.values()} | KNOWN
-    extra = sorted(p.name for p in root.iterdir() if p.is_file() and p.name not in known)
+    try:
+        extra = sorted(p.name for p in root.iterdir() if p.is_file() and p.name not in known)
+    except OSError as exc:
+        raise InputError(root, f"cannot read the folder: {exc.strerror or exc}") from None
     prose = read_text(root / PROSE, "prose", root) if (root / PROSE).exists() else None
     return Source(root, str(meta.get("period", root.name)), meta, tables, missing, prose,
                   PROSE if prose is not None else None, extra)
@@ -81,7 +85,7 @@ def read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
                 head = raw.columns[0] if len(raw.columns[0]) <= 40 else raw.columns[0][:40] + "…"
                 raise InputError(path, f"the header is one column {head!r}: the file looks "
                                  f"{name}-separated; save it with commas", 1)
-    twice = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
+    twice = sorted(c for c, n in Counter(raw.columns).items() if n > 1)
     if twice:
         raise InputError(path, f"column {twice[0]!r} appears twice in the header", 1)
     return raw, lines, ragged
@@ -110,8 +114,8 @@ def _read_fast(data: bytes) -> pd.DataFrame | None:
         return None  # an old-Mac CR alone: Python's reader counts the lines
     try:
         header = next(csv.reader([body.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")]))
-    except UnicodeDecodeError:
-        return None
+    except (UnicodeDecodeError, csv.Error):
+        return None  # the slow reader says where
     if len(set(header)) != len(header):
         return None
     try:

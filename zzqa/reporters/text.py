@@ -42,7 +42,8 @@ def _summary(console: Console, r: Report) -> None:
                         style="bold"))
     console.print(f"{c['checks']} checks: {c['passed']} passed · {c['within_rounding']} within "
                   f"rounding · {c['failed']} failed · {c['unevaluable']} unevaluable")
-    console.print(f"Cells covered: {r.cells_covered} / {r.cells_total} ({pct:.1f}%)")
+    console.print(f"Cells covered: {r.cells_covered} / {r.cells_total} ({pct:.1f}%)"
+                  if r.cells_total else "Cells covered: none — the tables print no number")
     if r.prose:
         t = r.prose_tally
         console.print(f"Prose numbers: {t['verified']} verified · {t['contradicted']} "
