@@ -285,12 +285,18 @@ def measure(cmd: list[str], env: dict, cwd: Path, out: Path) -> tuple[float, flo
     return wall, usage.ru_maxrss / 1024
 
 
+PYTHON: str | None = None  # --python
+
+
 def compare(label: str, period: Path, checks: Path, runs: int, root: Path, work: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [str(root), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
-    cmds = {"zzqa": [sys.executable, "-m", "zzqa", "check", str(period), "--format", "json",
+    python = PYTHON or sys.executable
+    if PYTHON:  # a runtime install: its own zzqa, as `pip install .` made it
+        env.pop("PYTHONPATH", None)
+    cmds = {"zzqa": [python, "-m", "zzqa", "check", str(period), "--format", "json",
                      "--checks", str(checks)],
-            "baseline": [sys.executable, str(BASELINE), str(period), "--checks", str(checks),
+            "baseline": [python, str(BASELINE), str(period), "--checks", str(checks),
                          "--json"]}
     samples = {k: [] for k in cmds}
     tallies = {}
@@ -340,11 +346,17 @@ def main() -> None:
     ap.add_argument("--random-damages", type=int, default=40,
                     help="random edits in each damaged period (default: %(default)s)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--python", default=None,
+                    help="an interpreter with zzqa installed (`pip install .`, no test extras) "
+                         "that runs both zzqa and the baseline (default: this checkout's zzqa "
+                         "with this interpreter)")
     ap.add_argument("--root", type=Path, default=HERE.parent,
                     help="the zzqa checkout measured (default: this one)")
     ap.add_argument("--keep", type=Path, default=None,
                     help="write the periods here and keep them (default: a temporary folder)")
     args = ap.parse_args()
+    global PYTHON
+    PYTHON = args.python
     root = args.root.resolve()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     tmp = None if args.keep else tempfile.TemporaryDirectory(prefix="zzqa-compare-")

@@ -101,6 +101,14 @@ class Checks:
     def label(self, i: int) -> str:
         raise NotImplementedError
 
+    def counts(self) -> np.ndarray:
+        """How many checks have each status (indexed by status)."""
+        return np.bincount(self.status, minlength=STATUSES)
+
+    def indices(self, *statuses: int) -> np.ndarray:
+        """The checks with one of these statuses, in order."""
+        return np.flatnonzero(np.isin(self.status, statuses))
+
     def cells(self, i: int) -> list[CellRef]:
         return []
 
@@ -142,7 +150,7 @@ class Listed(Checks):
 
     @property
     def status(self) -> np.ndarray:
-        if self._array is None:
+        if self._array is None:  # the passes first: only what was added may need explaining
             self._array = np.concatenate([np.full(self._passed, PASS, dtype=np.int8),
                                           np.array(self._added, dtype=np.int8)])
         return self._array
@@ -165,6 +173,15 @@ class Listed(Checks):
 
     def __len__(self) -> int:
         return self._passed + len(self._added)
+
+    def counts(self) -> np.ndarray:  # without a status array of the passes
+        out = np.bincount(np.array(self._added, dtype=np.int8), minlength=STATUSES)
+        out[PASS] += self._passed
+        return out
+
+    def indices(self, *statuses: int) -> np.ndarray:
+        added = np.array(self._added, dtype=np.int8)
+        return self._passed + np.flatnonzero(np.isin(added, statuses))
 
     def extend(self, other: Listed) -> None:
         """The checks of `other` (added one by one) after these."""

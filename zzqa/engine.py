@@ -20,7 +20,7 @@ import numpy as np
 
 from . import locate, numbers
 from .catalog import Catalog, Rule
-from .checks import FAIL, NOT_PRINTED, PASS, ROUNDING, STATUSES, UNEVALUABLE, Checks
+from .checks import FAIL, NOT_PRINTED, PASS, ROUNDING, UNEVALUABLE, Checks
 from .context import Context, Result, Within
 from .form import Form
 from .kinds import STAGES
@@ -91,10 +91,11 @@ def _run_rule(rule: Rule, ctx: Context, report: Report, covered: dict, quiet: bo
             _tally(tally, checks)
             found = _stamp_all(rule, checks, ctx, max_listed - tally.listed)
             tally.listed += len(found)
-            fails = int((checks.status == FAIL).sum())
+            counts = checks.counts()
+            fails = int(counts[FAIL])
             listed_fails = sum(f.severity != "info" for f in found)
             tally.unlisted += fails - listed_fails
-            tally.unlisted_infos += int((checks.status == UNEVALUABLE).sum()) - (
+            tally.unlisted_infos += int(counts[UNEVALUABLE]) - (
                 len(found) - listed_fails)
             _within(rule, checks, ctx)
             ctx.results.append(Result(rule, checks))
@@ -141,7 +142,7 @@ def _shown(path: Path) -> str:
 
 
 def _tally(tally: RuleTally, checks: Checks) -> None:
-    counts = np.bincount(checks.status, minlength=STATUSES)
+    counts = checks.counts()
     tally.checks += len(checks) - int(counts[NOT_PRINTED])
     tally.passed += int(counts[PASS])
     tally.within_rounding += int(counts[ROUNDING])
@@ -150,6 +151,8 @@ def _tally(tally: RuleTally, checks: Checks) -> None:
 
 
 def _mark(covered: dict, checks: Checks) -> None:
+    if not checks.reads:
+        return
     evaluated = checks.status <= FAIL
     for read in checks.reads:
         target = covered[read.table.name][read.column]
@@ -179,13 +182,13 @@ def show(v: Value | None) -> str:
 def _within(rule: Rule, checks: Checks, ctx: Context) -> None:
     """Hand the checks that held only within rounding to the later stages."""
     ctx.within += [Within(rule, checks, int(i))
-                   for i in np.flatnonzero(checks.status == ROUNDING)]
+                   for i in checks.indices(ROUNDING)]
 
 
 def _stamp_all(rule: Rule, checks: Checks, ctx: Context, room: int) -> list[Finding]:
     """A finding for each check that fails (or cannot be evaluated), at most `room`."""
     out = []
-    for i in np.flatnonzero((checks.status == FAIL) | (checks.status == UNEVALUABLE)):
+    for i in checks.indices(FAIL, UNEVALUABLE):
         if len(out) >= room:
             break
         refs = checks.cells(i)

@@ -25,6 +25,7 @@ from .numbers import BLANK, INVALID, NUMBER, ZERO_MARKER  # noqa: F401  (re-expo
 
 BATCH = 2**20  # cells parsed in one pass of Arrow's kernels
 HALVES = numbers.half_widths(np.arange(numbers.SCALE))  # half a unit of each last place
+HALVES_OR_0 = np.append(HALVES, 0)  # ... and 0 for a cell read as exact
 
 
 @dataclass(frozen=True)
@@ -43,13 +44,19 @@ class Arrays:
 
     def half(self, reading: str, rows=slice(None)) -> np.ndarray:
         """Half-widths of the cells `rows` under a reading (0 where not a number)."""
-        state = self.state[rows]
-        if self.exact:
-            return np.zeros(len(state), dtype=np.int64)
-        d = self.decimals[rows]
-        if reading == STRICT:
-            d = np.maximum(d, self.convention)
-        return np.where(state == NUMBER, HALVES[np.minimum(d, numbers.SCALE - 1)], 0)
+        return HALVES_OR_0[self._places(reading)[rows]]
+
+    def _places(self, reading: str) -> np.ndarray:
+        """Per cell, the decimals a reading reads it at, as an index into HALVES_OR_0 (its
+        last entry, 0, for a cell that is not a number or is exact): one byte a cell,
+        computed once per column and reading."""
+        cache = self.__dict__.setdefault("_place_cache", {})  # frozen: kept beside the fields
+        if reading not in cache:
+            d = self.decimals if reading == LOOSE else np.maximum(self.decimals, self.convention)
+            places = np.minimum(d, numbers.SCALE - 1).astype(np.int8)
+            none = (self.state != NUMBER) | self.exact
+            cache[reading] = np.where(none, numbers.SCALE, places).astype(np.int8)
+        return cache[reading]
 
     def half_at(self, row: int, reading: str) -> int:
         if self.exact or self.state[row] != NUMBER:
