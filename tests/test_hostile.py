@@ -311,3 +311,16 @@ def test_counts_include_the_findings_not_listed(tmp_path):
                                       "--max-findings", "1", "--format", "json"]).output
     summary = json.loads(report)["summary"]
     assert (summary["errors"], summary["warnings"]) == (30, 11)
+
+
+def test_a_million_unreadable_rows_keep_no_numbers(tmp_path):
+    # checks that cannot be evaluated keep no intervals (only failures and rounding-only
+    # checks are explained later); the blank cells they read are counted column by column
+    folder = copy(tmp_path)
+    with (folder / "a2_investment.csv").open("a", encoding="utf-8") as f:
+        f.write("x\n" * 20000)
+    result = CliRunner().invoke(cli, ["check", str(folder), "--checks", str(CHECKS),
+                                      "--format", "json", "--max-findings", "3"])
+    doc = json.loads(result.output)
+    v002 = next(t for t in doc["rules"] if t["rule"] == "V002")
+    assert v002["listed"] == 3 and v002["unlisted"] > 20000

@@ -366,7 +366,7 @@ class Linear(Checks):
         self._totals: dict = {}  # (check, reading) -> each term's contribution, as printed
         # the numbers of the checks that pass are not needed again: keep the others' only
         # (a million passing checks then hold no memory beyond their status)
-        self._at = np.flatnonzero(self.status != PASS)
+        self._at = np.flatnonzero((self.status == FAIL) | (self.status == ROUNDING))
         self.range = {r: (lo[self._at], hi[self._at]) for r, (lo, hi) in self.range.items()}
         for op, _ in self.terms:
             op.lo = {r: v[self._at] for r, v in op.lo.items()}
@@ -377,7 +377,8 @@ class Linear(Checks):
         """Where check i (one that does not pass) keeps its numbers."""
         j = int(np.searchsorted(self._at, i))
         if j >= len(self._at) or self._at[j] != i:
-            raise IndexError(f"check {i} passed: its numbers were not kept")
+            raise IndexError(f"check {i} neither failed nor held within rounding: its numbers "
+                             "were not kept")
         return j
 
     def _bounds(self, reading: str, n: int):

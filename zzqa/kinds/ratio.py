@@ -24,7 +24,17 @@ from fractions import Fraction
 import numpy as np
 
 from .. import numbers
-from ..checks import PASS, Checks, Discrepancy, Read, absent_columns, bounds, decide, unevaluable
+from ..checks import (
+    FAIL,
+    ROUNDING,
+    Checks,
+    Discrepancy,
+    Read,
+    absent_columns,
+    bounds,
+    decide,
+    unevaluable,
+)
 from ..formula import parse_ratio
 from ..model import LOOSE, STRICT, Value
 from ..numbers import BLANK, NUMBER, ZERO_MARKER
@@ -120,7 +130,7 @@ class Ratios(Checks):
         self.cols = (r.percent.column, r.numerator.column, r.denominator.column)
         self.reads = [Read(table, c, rows) for c in self.cols]
         # the bounds of the checks that do not pass, the only ones explained later
-        self._at = np.flatnonzero(status != PASS)
+        self._at = np.flatnonzero((status == FAIL) | (status == ROUNDING))
         self.b = {reading: tuple(x[self._at] for x in arrays) for reading, arrays in b.items()}
 
     def label(self, i):
