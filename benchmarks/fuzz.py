@@ -259,9 +259,13 @@ def one(seed: int, timeout: int) -> tuple:
 
 
 def worker(args):
-    seed, timeout = args
+    seed, timeout, limit = args
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     result = one(seed, timeout)
-    return (*result, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    if after > limit and after > before and result[2].startswith("exit "):
+        result = (*result[:2], "memory", f"the worker's peak rose to {after} MB")
+    return (*result, after)
 
 
 def main() -> None:
@@ -270,11 +274,12 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=int, default=60, help="seconds a run may take")
+    ap.add_argument("--max-mb", type=int, default=1024, help="peak memory a run may reach")
     args = ap.parse_args()
     os.environ.setdefault("ZZQA_CACHE_DIR", tempfile.mkdtemp(prefix="zzqa-fuzz-cache-"))
     start = time.perf_counter()
     outcomes, peak, failures, slowest = Counter(), 0, [], 0.0
-    seeds = [(args.seed * 1_000_003 + i, args.timeout) for i in range(args.runs)]
+    seeds = [(args.seed * 1_000_003 + i, args.timeout, args.max_mb) for i in range(args.runs)]
     with multiprocessing.get_context("fork").Pool(args.jobs, maxtasksperchild=200) as pool:
         for n, (seed, did, what, detail, rss) in enumerate(
                 pool.imap_unordered(worker, seeds, chunksize=10), 1):
@@ -291,7 +296,7 @@ def main() -> None:
     wall = time.perf_counter() - start
     print(f"\n{args.runs} fuzzed periods (seed {args.seed}) in {wall:.0f} s: "
           + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
-    print(f"failures (internal error, crash, hang): {len(failures)}; slowest report "
+    print(f"failures (internal error, crash, hang, memory): {len(failures)}; slowest report "
           f"{slowest:.1f} s; peak memory of a worker {peak} MB")
     sys.exit(1 if failures else 0)
 

@@ -33,7 +33,7 @@ class Fields(dict):
         return "{" + key + "}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One cell: file relative to the period folder, 1-based line, column id (or offset)."""
 
@@ -97,7 +97,7 @@ class UncoveredCell:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProseNumber:
     """One number of the prose and its verdict: verified, contradicted, unverifiable,
     unlinked, or not_a_figure (kind then says what it is: date, section, reference, ...)."""

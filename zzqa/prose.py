@@ -60,7 +60,7 @@ class Match:
         return self._m.group(name)
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     paragraph: int
     start: int  # in the normalised paragraph
