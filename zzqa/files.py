@@ -18,7 +18,7 @@ from .model import InputError
 
 MB = 2**20
 # per file, by what it is: a table of a hundred thousand units is about 10 MB
-LIMITS = {"table": 256 * MB, "prose": 32 * MB, "yaml": 32 * MB}
+LIMITS = {"table": 256 * MB, "prose": 6 * MB, "yaml": 32 * MB}  # a bulletin is ~10 KB
 
 
 def read(path: Path, what: str, inside: Path | None = None) -> bytes:
