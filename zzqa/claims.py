@@ -27,6 +27,27 @@ def _fmt(x: Fraction) -> str:
     return numbers.fmt(x * numbers.UNIT)  # exact where 10**-SCALE resolves it
 
 
+def judge(rule, ctx, one, mixed=None) -> Listed:
+    """Every sentence the rule's template matches, judged by `one` (a claim or a ranking),
+    then by `mixed` every sentence it matches only with 万 and 亿 exchanged; without prose,
+    the rule's checks are excused (the schema rule says the prose is missing)."""
+    out = Listed(table=TABLE)
+    text = ctx.prose
+    if text is None:
+        out.add(EXCUSED, rule.title)
+        return out
+    pattern = prose.compiled(rule.params["text"])
+    for p, match in text.matches(pattern):
+        one(rule, match, p, text, ctx, out)
+    if mixed is not None:
+        for p, match in text.matches(pattern, mixed=True):
+            mixed(rule, match, p, text, ctx, out)
+    if not len(out):
+        out.add(UNEVALUABLE, rule.title, (), f"the template matches no sentence of {text.file} "
+                "(reworded?)")
+    return out
+
+
 def mixup(rule, match, p: int, text: prose.Prose, period, out: Listed) -> None:
     """A sentence the template matches only with 万 and 亿 exchanged: when every figure of it
     then agrees with the tables, the prose has its unit wrong by a factor of 10⁴ — an

@@ -23,7 +23,6 @@ rounded, or divided by the wrong base misinforms exactly them.
 from __future__ import annotations
 
 from .. import claims, expr
-from ..checks import EXCUSED, UNEVALUABLE, Listed
 from ..prose import compiled, placeholders
 
 PREFIX = "C"
@@ -69,25 +68,10 @@ def _claim(rule, match, p, text, ctx, out):
     claims.claim(rule, match, p, text, ctx.period, out)
 
 
+def _mixup(rule, match, p, text, ctx, out):
+    claims.mixup(rule, match, p, text, ctx.period, out)
+
+
 def check(rule, ctx) -> list:
-    return [judge(rule, ctx, _claim)]
-
-
-def judge(rule, ctx, one) -> Listed:
-    """Every sentence the rule's template matches, judged by `one` (a claim or a ranking);
-    without prose, the rule's checks are excused (the schema rule says the prose is missing)."""
-    out = Listed(table=claims.TABLE)
-    text = ctx.prose
-    if text is None:
-        out.add(EXCUSED, rule.title)
-        return out
-    pattern = compiled(rule.params["text"])
-    for p, match in text.matches(pattern):
-        one(rule, match, p, text, ctx, out)
-    if one is _claim:  # 万 and 亿 exchanged: the same figure off by 10⁴
-        for p, match in text.matches(pattern, mixed=True):
-            claims.mixup(rule, match, p, text, ctx.period, out)
-    if not len(out):
-        out.add(UNEVALUABLE, rule.title, (), f"the template matches no sentence of {text.file} "
-                "(reworded?)")
-    return out
+    # and with 万 and 亿 exchanged: the same figure off by 10⁴ is an error
+    return [claims.judge(rule, ctx, _claim, _mixup)]

@@ -24,7 +24,6 @@ from __future__ import annotations
 from .. import claims
 from ..formula import parse
 from ..prose import compiled
-from .claim import judge
 
 PREFIX = "C"
 STAGE = "prose"
@@ -57,5 +56,5 @@ def columns(params: dict) -> list:
 
 
 def check(rule, ctx) -> list:
-    return [judge(rule, ctx, lambda rule, match, p, text, ctx, out: claims.ranking(
+    return [claims.judge(rule, ctx, lambda rule, match, p, text, ctx, out: claims.ranking(
         rule, match, p, text, ctx.period, ctx.form, out))]
