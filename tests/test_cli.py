@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from zzqa.cli import cli
 
-from conftest import CHECKS, REAL
+from conftest import CHECKS, REAL, ROOT
 
 SCHEMA = json.loads(resources.files("zzqa.schemas").joinpath("report.json").read_text())
 
@@ -197,3 +197,23 @@ def test_bad_catalog_is_exit_2_with_file_and_line(tmp_path):
         result = CliRunner().invoke(cli, ["check", str(REAL), "--checks", str(checks)])
         assert result.exit_code == 2, broken
         assert message in result.output and "a2.yaml:" in result.output
+
+
+def test_the_collector_is_off_while_importing_and_on_for_the_check(tmp_path):
+    """main() turns the cyclic collector off for the imports; the commands turn it back
+    on (and freeze what the imports made) before they read any data."""
+    import subprocess
+    import sys
+    probe = ("import gc, sys\n"
+             "import zzqa.engine as e\n"
+             "run = e.run\n"
+             "def spy(*a, **k):\n"
+             "    print('gc', gc.isenabled(), gc.get_freeze_count() > 100000, file=sys.stderr)\n"
+             "    return run(*a, **k)\n"
+             "e.run = spy\n"
+             "sys.argv = ['zzqa', 'check', sys.argv[1], '--format', 'json']\n"
+             "from zzqa.cli import main\n"
+             "main()\n")
+    out = subprocess.run([sys.executable, "-c", probe, str(REAL)], capture_output=True,
+                         text=True, cwd=ROOT)
+    assert "gc True True" in out.stderr, out.stderr[-2000:]

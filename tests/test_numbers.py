@@ -1,5 +1,6 @@
 from fractions import Fraction
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -84,3 +85,23 @@ def test_a_rounded_value_lies_in_the_interval_of_its_print(value, decimals):
     text = numbers.fmt(value * numbers.UNIT, decimals)
     lo, hi = numbers.parse(text).interval()
     assert lo <= value * numbers.UNIT <= hi
+
+
+@given(st.lists(st.sampled_from(["1", "1.5", "2.25", "-", "", "x", "3.10"]), min_size=1,
+                max_size=12), st.integers(0, 3), st.booleans())
+def test_half_widths_agree_cell_by_cell(cells, convention, exact):
+    """Arrays.half and bounds (with their one-decimals fast path) give each cell the
+    half-width half_at gives it, for every kind of row selection."""
+    from zzqa.model import LOOSE, STRICT
+    from zzqa.period import Arrays
+    col = numbers.parse_array(cells)
+    a = Arrays(col.scaled, col.state, col.decimals.astype(np.int8), convention, exact)
+    n = len(cells)
+    picks = [slice(None), slice(1, None), np.arange(n)[::-1], np.arange(n) % 2 == 0]
+    for reading in (LOOSE, STRICT):
+        expected = np.array([a.half_at(i, reading) for i in range(n)], dtype=np.int64)
+        for rows in picks:
+            assert a.half(reading, rows).tolist() == expected[rows].tolist()
+            low, high = a.bounds(reading, rows)
+            assert (low == col.scaled[rows] - expected[rows]).all()
+            assert (high == col.scaled[rows] + expected[rows]).all()

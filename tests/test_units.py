@@ -46,3 +46,47 @@ def test_one_registry_only(tmp_path):
     (tmp_path / "units.yaml").write_text("units: []\n", encoding="utf-8")
     with pytest.raises(InputError, match="keep one registry"):
         units.load(tmp_path)
+
+
+def test_registry_pickles_packed_and_matches_the_same(tmp_path):
+    """The registry is kept packed for the compiled-catalog cache: after a round trip
+    through pickle every spelling, name, type, district and column lookup is the same."""
+    import pickle
+
+    import numpy as np
+    import pyarrow as pa
+
+    from zzqa import period
+    reg = units.load(CHECKS)
+    back = pickle.loads(pickle.dumps(reg))
+    assert back.units == reg.units and back.districts == reg.districts
+    assert None in back.districts and "" not in back.districts
+    for types in [("total", "district", "cross"), ("total", "park"), ("district",)]:
+        for spelling in reg.spellings(types):
+            assert back.match(spelling, types) == reg.match(spelling, types)
+        keys, names, kinds, codes = back.lookup(types)
+        keys0, names0, kinds0, codes0 = reg.lookup(types)
+        assert keys.to_pylist() == keys0.to_pylist() and names.tolist() == names0.tolist()
+        assert kinds.tolist() == kinds0.tolist() and (codes == codes0).all()
+        assert names[-1] is None and codes[-1] == -1  # what a label found nowhere gets
+    # a whole column of labels, as the tables are matched
+    import pandas as pd
+    labels = pd.Series(["全 市", "高新区（天元区）", "芦松区", "株 洲 经开区"])
+    form = type("F", (), {"units": back})()
+    names, kinds, codes = period._UnitMatcher(form)(labels, ("total", "district", "cross"))
+    assert names.tolist() == ["合计", "天元区", None, "株洲经开区"]
+    assert kinds.tolist() == ["total", "district", None, "district"]
+    assert (codes >= 0).tolist() == [True, True, False, True]
+    assert isinstance(keys, pa.Array) and np.issubdtype(codes.dtype, np.integer)
+
+
+def test_a_registry_of_names_with_odd_characters_round_trips(tmp_path):
+    import pickle
+    names = ["甲\n区", "乙,区", "𠀀区", "e\u0301区"]
+    (tmp_path / "units.csv").write_text(
+        "name,type,district,aliases\n合计,total,,\n" + "".join(
+            f'"{n}",district,,\n' for n in names), encoding="utf-8")
+    reg = pickle.loads(pickle.dumps(units.load(tmp_path)))
+    assert [u.name for u in reg.units] == ["合计", *names]
+    for n in names:
+        assert reg.match(n, ("district",)).name == n

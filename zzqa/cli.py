@@ -10,6 +10,7 @@ imported inside the commands, so that `--help` and usage errors answer at once.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 import textwrap
@@ -132,8 +133,9 @@ def check(directory, fmt, select, ignore, fail_on, color, width, max_findings, c
     DIRECTORY holds the appendix tables (one CSV each, as printed), bulletin.md and
     period.yaml; every rule of the catalog is checked against them.
     """
-    from . import engine, reporters
+    from . import engine, reporters, schema  # noqa: F401  (schema: pandera, used by T rules)
     from . import period as period_mod
+    imported()
     form, catalog = load_catalog(checks, directory)
     known_prefixes(catalog, "--select", select)
     known_prefixes(catalog, "--ignore", ignore)
@@ -165,8 +167,9 @@ def rules(period_dir, checks) -> None:
     form, catalog = load_catalog(checks, period_dir)
     counts = {}
     if period_dir:
-        from . import engine
+        from . import engine, schema  # noqa: F401
         from . import period as period_mod
+        imported()
         report = engine.run(period_mod.load(period_dir, form), form, catalog)
         counts = {t.rule: t.checks for t in report.tallies}
     for r in catalog.rules:
@@ -207,4 +210,17 @@ def explain(rule_id, checks) -> None:
 
 
 def main() -> None:
+    # pandas, pyarrow and pandera make about a million objects as they import, and the
+    # collector would pass over them again and again (0.1-0.15 s of the real period's run)
+    # with nothing to free: it is off until the commands have imported them (`imported`)
+    gc.disable()
     cli()
+
+
+def imported() -> None:
+    """The heavy modules are in: keep their objects out of the collector's passes for good
+    (gc.freeze) and turn the collector back on, when `main` turned it off (under a test
+    runner's in-process invocation it stays as it was)."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()

@@ -44,18 +44,25 @@ class Arrays:
 
     def half(self, reading: str, rows=slice(None)) -> np.ndarray:
         """Half-widths of the cells `rows` under a reading (0 where not a number)."""
-        return HALVES_OR_0[self._places(reading)[rows]]
+        places, same = self._places(reading)
+        if same is not None:  # every cell read at the same decimals: no gather
+            return np.full(_count(rows, len(self.val)), HALVES_OR_0[same], dtype=np.int64)
+        return HALVES_OR_0[places[rows]]
 
-    def _places(self, reading: str) -> np.ndarray:
+    def _places(self, reading: str) -> tuple[np.ndarray, int | None]:
         """Per cell, the decimals a reading reads it at, as an index into HALVES_OR_0 (its
         last entry, 0, for a cell that is not a number or is exact): one byte a cell,
-        computed once per column and reading."""
+        computed once per column and reading; and that index when every cell has the same
+        (the common case: a column printed to one convention, every cell a number)."""
         cache = self.__dict__.setdefault("_place_cache", {})  # frozen: kept beside the fields
         if reading not in cache:
             d = self.decimals if reading == LOOSE else np.maximum(self.decimals, self.convention)
             places = np.minimum(d, numbers.SCALE - 1).astype(np.int8)
             none = (self.state != NUMBER) | self.exact
-            cache[reading] = np.where(none, numbers.SCALE, places).astype(np.int8)
+            places = np.where(none, numbers.SCALE, places).astype(np.int8)
+            same = (int(places[0]) if len(places) and places.min() == places.max()
+                    else None)
+            cache[reading] = places, same
         return cache[reading]
 
     def half_at(self, row: int, reading: str) -> int:
@@ -67,8 +74,18 @@ class Arrays:
 
     def bounds(self, reading: str, rows=slice(None)) -> tuple[np.ndarray, np.ndarray]:
         """Low and high ends of the cells `rows` under a reading."""
-        val, half = self.val[rows], self.half(reading, rows)
+        places, same = self._places(reading)
+        val = self.val[rows]
+        half = HALVES_OR_0[same] if same is not None else HALVES_OR_0[places[rows]]
         return val - half, val + half
+
+
+def _count(rows, n: int) -> int:
+    """How many cells `rows` (a slice, positions or a mask over n cells) selects."""
+    if isinstance(rows, slice):
+        return len(range(n)[rows])
+    rows = np.asarray(rows)
+    return int(np.count_nonzero(rows)) if rows.dtype == bool else len(rows)
 
 
 @dataclass
@@ -207,6 +224,8 @@ def load(path: Path, form: Form) -> Period:
         raise InputError(source.root, "no appendix table of checks/tables.yaml is in this "
                          "folder")
     matcher = _UnitMatcher(form)
+    for name in source.tables:  # made once, before the tables are built side by side
+        form.units.lookup(form.tables[name].unit_types)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         specs = [form.tables[name] for name in source.tables]
         built = pool.map(lambda s: _table(source.tables[s.name], s, matcher), specs)
@@ -220,14 +239,12 @@ class _UnitMatcher:
     normalised (units.normalise), then looked up among the registry's spellings."""
 
     def __init__(self, form: Form):
-        self.registry, self.keys = form.units, {}
+        self.registry = form.units
 
     def __call__(self, labels: pd.Series, types: tuple[str, ...]):
         keys, names, kinds, codes = self.registry.lookup(types)
-        if types not in self.keys:
-            self.keys[types] = pa.array(keys, type=pa.string())
         norm = units_mod.normalise_array(pa.array(labels, type=pa.string()))
-        found = pc.fill_null(pc.index_in(norm, value_set=self.keys[types]), -1).to_numpy(
+        found = pc.fill_null(pc.index_in(norm, value_set=keys), -1).to_numpy(
             zero_copy_only=False).astype(np.int64)  # -1 picks the trailing None
         return (pd.Series(names[found], index=labels.index, dtype=object),
                 pd.Series(kinds[found], index=labels.index, dtype=object), codes[found])

@@ -42,62 +42,143 @@ class Unit:
     district: str | None = None
 
 
+class _Packed:
+    """Strings packed for a fast pickle: their UTF-8 bytes one after another and where each
+    ends (a registry of a hundred thousand units unpickles in milliseconds, not a tenth of
+    a second of Python objects)."""
+
+    __slots__ = ("data", "ends")
+
+    def __init__(self, strings: list[str]):
+        encoded = [s.encode("utf-8") for s in strings]
+        self.data = b"".join(encoded)  # a registry is at most 32 MB (files.py): int32 offsets
+        self.ends = np.cumsum([len(e) for e in encoded], dtype=np.int64)
+
+    def __getstate__(self):
+        return self.data, self.ends
+
+    def __setstate__(self, state):
+        self.data, self.ends = state
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, i: int) -> str:
+        start = int(self.ends[i - 1]) if i else 0
+        return self.data[start:int(self.ends[i])].decode("utf-8")
+
+    def arrow(self):
+        """The strings as an Arrow array (no copy)."""
+        import pyarrow as pa
+        offsets = np.concatenate([np.zeros(1, dtype=np.int32), self.ends.astype(np.int32)])
+        return pa.StringArray.from_buffers(len(self), pa.py_buffer(offsets),
+                                           pa.py_buffer(self.data))
+
+    def tolist(self) -> list[str]:
+        return self.arrow().to_pylist() if len(self) else []
+
+
 class Registry:
     """Every unit (name, type, district) by position, and every normalised spelling of each
-    type pointing at its unit.  Plain lists and dicts of strings and integers, so that a
-    registry of a hundred thousand units pickles and unpickles fast (zzqa/compiled.py)."""
+    type pointing at its unit.  Kept packed (strings as UTF-8 bytes, positions as numpy
+    arrays), so that a registry of a hundred thousand units pickles and unpickles fast
+    (zzqa/compiled.py); the Python lists and dicts are made when first asked for."""
 
     def __init__(self, units: list[Unit], spellings: dict[str, dict[str, int]]):
-        self.names = [u.name for u in units]
-        self.types = [u.type for u in units]
-        self.districts = [u.district for u in units]
-        self._spellings = spellings  # type -> normalised spelling -> unit position
-        self._lookups: dict = {}
+        self._names = _Packed([u.name for u in units])
+        self._types = _Packed([u.type for u in units])
+        self._districts = _Packed([u.district or "" for u in units])
+        # type -> (normalised spellings, the unit position of each)
+        self._spellings = {t: (_Packed(list(d)), np.fromiter(d.values(), np.int64, len(d)))
+                           for t, d in spellings.items()}
+        self._lookups: dict = {}  # types -> (spellings, unit position of each)
+        self._made: dict = {}  # lists, dicts and arrays made from the above; never pickled
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "_made"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._made = {}
+
+    def _make(self, key, build):
+        if key not in self._made:
+            self._made[key] = build()
+        return self._made[key]
+
+    @property
+    def names(self) -> list[str]:
+        return self._make("names", self._names.tolist)
+
+    @property
+    def types(self) -> list[str]:
+        return self._make("types", self._types.tolist)
+
+    @property
+    def districts(self) -> list[str | None]:
+        return self._make("districts", lambda: [d or None for d in self._districts.tolist()])
 
     @property
     def units(self) -> list[Unit]:
-        return [self.unit(i) for i in range(len(self.names))]
+        return [self.unit(i) for i in range(len(self._names))]
 
     def unit(self, i: int) -> Unit:
-        return Unit(self.names[i], self.types[i], self.districts[i])
+        return Unit(self._names[i], self._types[i], self._districts[i] or None)
 
     def prepare(self, types: tuple[str, ...]) -> None:
         """Build the lookup of `types` now (the form does it for every table's types, so
         that it is compiled and cached with the form)."""
-        self.lookup(types)
+        if types in self._lookups:
+            return
+        chosen: dict[str, int] = {}
+        for t in types:
+            for spelling, i in self._spelling_dict(t).items():
+                chosen.setdefault(spelling, i)
+        self._lookups[types] = (_Packed(list(chosen)),
+                                np.fromiter(chosen.values(), np.int64, len(chosen)))
 
     def lookup(self, types: tuple[str, ...]):
-        """For `match` over whole columns: the normalised spellings of `types` (a list,
-        each spelling once, the first type's unit winning as in `match`), the
-        canonical name of each, its type, and a code per canonical name (units of the same
-        name share a code: tables are matched by name)."""
-        if types not in self._lookups:
-            chosen: dict[str, int] = {}
-            for t in types:
-                for spelling, i in self._spellings.get(t, {}).items():
-                    chosen.setdefault(spelling, i)
-            codes: dict[str, int] = {}
-            for name in self.names:
-                codes.setdefault(name, len(codes))
-            found = np.fromiter(chosen.values(), dtype=np.int64, count=len(chosen))
-            names = np.array([*self.names, None], dtype=object)
-            kinds = np.array([*self.types, None], dtype=object)
-            code = np.array([*(codes[n] for n in self.names), -1], dtype=np.int64)
+        """For matching whole columns: the normalised spellings of `types` (an Arrow array,
+        each spelling once, the first type's unit winning as in `match`), the canonical
+        name of each (an object array ending in None, for a label found nowhere: index
+        -1), its type, and a code per canonical name (units of the same name share a code:
+        tables are matched by name; -1 at the end)."""
+        self.prepare(types)
+
+        def build():
+            keys, found = self._lookups[types]
             found = np.append(found, -1)  # -1: no such spelling, the trailing None
-            self._lookups[types] = (list(chosen), names[found], kinds[found], code[found])
-        return self._lookups[types]
+            names, kinds, codes = self._columns()
+            return keys.arrow(), names[found], kinds[found], codes[found]
+        return self._make(("lookup", types), build)
+
+    def _columns(self):
+        def build():
+            names = self.names
+            codes: dict[str, int] = {}
+            code = np.fromiter((codes.setdefault(n, len(codes)) for n in names), np.int64,
+                               len(names))
+            return (np.array([*names, None], dtype=object),
+                    np.array([*self.types, None], dtype=object), np.append(code, -1))
+        return self._make("columns", build)
+
+    def _spelling_dict(self, t: str) -> dict[str, int]:
+        def build():
+            keys, positions = self._spellings.get(t, (_Packed([]), np.zeros(0, np.int64)))
+            return dict(zip(keys.tolist(), positions.tolist(), strict=True))
+        return self._make(("spellings", t), build)
 
     def match(self, printed: str, types: tuple[str, ...], key: str | None = None) -> Unit | None:
         """The unit a printed label names among `types` (`key`: its normalised form)."""
         key = normalise(printed) if key is None else key
         for t in types:
-            i = self._spellings.get(t, {}).get(key)
+            i = self._spelling_dict(t).get(key)
             if i is not None:
                 return self.unit(i)
         return None
 
     def spellings(self, types: tuple[str, ...]) -> set[str]:
-        return {s for t in types for s in self._spellings.get(t, {})}
+        return {s for t in types for s in self._spelling_dict(t)}
 
 
 def load(checks_dir: Path) -> Registry:
