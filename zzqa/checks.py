@@ -285,18 +285,31 @@ class Operand:
                 self.missing |= absent
 
     def refs(self, i: int) -> list[CellRef]:
-        rows = self.rows[i] if self.aggregate else [self.rows[i]]
-        return [(self.table.name, int(r), self.column) for r in rows if r >= 0]
+        if not self.aggregate:
+            r = int(self.rows[i])
+            return [(self.table.name, r, self.column)] if r >= 0 else []
+        rows = np.asarray(self.rows[i])
+        name, column = self.table.name, self.column
+        return [(name, r, column) for r in rows[rows >= 0].tolist()]
+
+    def first_table(self, i: int) -> str | None:
+        """The table of the operand's first cell in check i; None when it reads none."""
+        rows = np.asarray(self.rows[i])
+        return self.table.name if (rows >= 0).any() else None
 
     def reads(self, i: int, ref: CellRef) -> bool:
-        """Whether check i reads the cell: O(1) after the first question about a sum."""
+        """Whether check i reads the cell: a binary search in the sum's rows, sorted once
+        (8 bytes a row; a set of them took 70)."""
         if ref[0] != self.table.name or ref[2] != self.column:
             return False
         if not self.aggregate:
             return int(self.rows[i]) == ref[1]
         if i not in self._row_sets:
-            self._row_sets[i] = set(np.asarray(self.rows[i]).tolist())
-        return ref[1] in self._row_sets[i]
+            rows = np.asarray(self.rows[i], dtype=np.int64)
+            self._row_sets[i] = rows if (rows[1:] >= rows[:-1]).all() else np.sort(rows)
+        rows = self._row_sets[i]
+        at = int(np.searchsorted(rows, ref[1]))
+        return at < len(rows) and int(rows[at]) == ref[1]
 
     def printed(self, i: int) -> str:
         if self.aggregate:
@@ -410,6 +423,9 @@ class Linear(Checks):
 
     def cells(self, i):
         return [ref for op, _ in self.terms for ref in op.refs(i)]
+
+    def table_of(self, i):
+        return next((t for op, _ in self.terms if (t := op.first_table(i))), "")
 
     def _side(self, ops, i, reading) -> Value:
         i, check = self._pos(i), i

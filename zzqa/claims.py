@@ -180,7 +180,7 @@ def ranking(rule, match, p: int, text: prose.Prose, period, form, out: Listed) -
     printed = np.logical_and.reduce([table.arrays(t.column).state[rows] == NUMBER for t in terms])
     known = table.units.iloc[rows].notna().to_numpy()
     if not (printed & known).all():
-        missing = [str(table.key().iloc[r]) for r in rows[~(printed & known)]]
+        missing = [table.label(int(r)) for r in rows[~(printed & known)]]
         out.add(UNEVALUABLE, label, where,
                 f"no score or unknown unit for {'、'.join(missing)}", TABLE)
         return

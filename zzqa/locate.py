@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import itertools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from fractions import Fraction
 from typing import NamedTuple
 
@@ -350,16 +350,69 @@ def _weights(results: list[Result]) -> dict:
     return out
 
 
+class _Ids:
+    """Cells as int64 ids (a code for the table and column, then the row): the cells of
+    every failed check kept as arrays, where lists of tuples took 70 bytes a cell."""
+
+    def __init__(self):
+        self.codes: dict = {}
+        self.back: list = []
+
+    def encode(self, refs) -> np.ndarray:
+        out = np.empty(len(refs), dtype=np.int64)
+        for k, (table, row, column) in enumerate(refs):
+            code = self.codes.get((table, column))
+            if code is None:
+                code = self.codes[(table, column)] = len(self.back)
+                self.back.append((table, column))
+            out[k] = (code << 40) | row
+        return out
+
+    def decode(self, cells: np.ndarray) -> list:
+        return [(self.back[c >> 40][0], c & (2**40 - 1), self.back[c >> 40][1])
+                for c in cells.tolist()]
+
+
+def _shared(cells: list[np.ndarray]) -> np.ndarray:
+    """The cells (ids) that two or more of the arrays hold."""
+    if not cells:
+        return np.zeros(0, dtype=np.int64)
+    every = np.concatenate(cells)
+    owner = np.repeat(np.arange(len(cells)), [len(c) for c in cells])
+    order = np.lexsort((owner, every))
+    every, owner = every[order], owner[order]
+    # each (cell, array) once, then the cells left more than once
+    first = np.ones(len(every), dtype=bool)
+    first[1:] = (every[1:] != every[:-1]) | (owner[1:] != owner[:-1])
+    every = every[first]
+    twice = np.zeros(len(every), dtype=bool)
+    twice[1:] = every[1:] == every[:-1]
+    return np.unique(every[twice])
+
+
+class _Names(dict):
+    """A failed check's name (`name`), made the first time it is asked for."""
+
+    def __init__(self, results: list[Result]):
+        super().__init__()
+        self.results = results
+
+    def __missing__(self, key: Key) -> str:
+        result = self.results[key.result]
+        self[key] = made = name(result.rule.id, result.checks, key.i)
+        return made
+
+
 def suspects(results: list[Result], period) -> tuple[list, int]:
     """Suspects, most failures explained first, and the number of failures none explains."""
-    failing, names, where = {}, {}, {}
+    failing, where, ids = {}, {}, _Ids()  # a failed check's cells, as ids (see _Ids)
     for n, result in enumerate(results):
         checks = result.checks
         for i in np.flatnonzero(checks.status == FAIL).tolist():
             key = Key(n, i)
-            failing[key] = checks.cells(i)
-            names[key] = name(result.rule.id, checks, i)
+            failing[key] = ids.encode(checks.cells(i))
             where[key] = checks
+    names = _Names(results)  # made when asked: 200,000 failed ranks name few suspects
     if not failing:
         return [], 0
     weight = _weights(results)
@@ -378,18 +431,31 @@ def suspects(results: list[Result], period) -> tuple[list, int]:
     # a cell of a long sum is a candidate only if another failed check reads it too: one
     # of thousands of rows, each able to absorb the difference, names no cell
     # (so is a cell of a failed rank among more than 200: one wrong score moves thousands)
-    times = Counter(ref for refs in failing.values() for ref in set(refs))
-    pool = set()
-    for key, refs in failing.items():
+    shared = _shared(list(failing.values()))
+    keep = []
+    for key, cells in failing.items():
         checks = where[key]
-        long = len(refs) > LONG or (checks.coupled and len(checks) > LONG)
-        pool |= {ref for ref in refs if not long or times[ref] > 1}
+        long = len(cells) > LONG or (checks.coupled and len(checks) > LONG)
+        keep.append(cells[np.isin(cells, shared)] if long else cells)
+    pool_ids = np.unique(np.concatenate(keep))
+    del keep, shared
+    pool = set(ids.decode(pool_ids))
+
+    def in_pool(keys) -> list:
+        """The pooled cells of these failed checks, each once, in the order they read them."""
+        out: dict = {}
+        for k in keys:
+            cells = failing[k]
+            if len(cells) > LONG:
+                cells = cells[np.isin(cells, pool_ids)]
+            out.update(dict.fromkeys(r for r in ids.decode(cells) if r in pool))
+        return list(out)
     coupled = [r.checks for r in results if r.checks.coupled and len(r.checks) <= LONG]
     reads = index(results, pool)
     candidates = {}
-    for refs in failing.values():
-        for ref in refs:
-            if ref in pool and ref not in candidates:
+    for ref in in_pool(failing):
+        if True:
+            if ref not in candidates:
                 candidates[ref] = _explains(results, ref, period, reading=reads.get(ref, []),
                                             coupled=coupled)
     left, out = set(failing), []
@@ -455,12 +521,12 @@ def suspects(results: list[Result], period) -> tuple[list, int]:
         for ref in group:  # one value per cell: its other options are gone
             offer(ref, [])
         # the explained checks now hold: every other cell in them stays as printed there
-        touched = {r for k in best for r in failing[k] if r in pool and r not in group}
+        touched = {r for r in in_pool(best) if r not in group}
         for ref in sorted(touched, key=order.get):
             offer(ref, _explains(results, ref, period, frozenset(explained),
                                  reads.get(ref, []), coupled))
     if left:
-        refs = sorted({r for k in left for r in failing[k] if r in pool})
+        refs = sorted(in_pool(left))
         swaps = [(a, b, set(f) & left) for a, b, f in _swaps(results, refs, period, reads)]
         for a, b, covered in sorted(swaps, key=lambda s: (-len(s[2]), s[0], s[1])):
             if covered and covered <= left:

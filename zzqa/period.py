@@ -100,7 +100,6 @@ class Table:
     codes: np.ndarray  # a code per canonical unit name (units.Registry.lookup), -1 unknown
     columns: dict[str, Arrays] = field(default_factory=dict)  # numeric columns present
     convention: dict[str, int] = field(default_factory=dict)  # usual decimals per column
-    _key: pd.Series | None = field(default=None, repr=False)
     _unit_index: tuple | None = field(default=None, repr=False)
     _is_total: pd.Series | None = field(default=None, repr=False)
 
@@ -139,17 +138,12 @@ class Table:
         return self.columns[column]
 
     def key(self) -> pd.Series:
-        """The row key: canonical unit, plus the other primary-key columns (appendix 8)."""
-        if self._key is None:
-            key = self.units.where(self.units.notna(), self.raw.get("unit", "?")).astype(str)
-            for k in self.spec.key:
-                if k != "unit" and k in self.raw:
-                    key = key + "/" + self.raw[k].astype(str)
-            self._key = key
-        return self._key
+        """The row keys (see `label`) as a Series."""
+        self._lists()
+        return pd.Series(self.__dict__["_key_list"], index=self.raw.index, dtype=object)
 
     def row_of(self, key: str) -> int | None:
-        """The row whose key (see `key`) is `key`; None when no row or several have it."""
+        """The row whose key (see `label`) is `key`; None when no row or several have it."""
         if "_key_rows" not in self.__dict__:
             self._lists()
             rows: dict = {}
@@ -159,14 +153,26 @@ class Table:
         return self.__dict__["_key_rows"].get(key)
 
     def label(self, row: int) -> str:
-        """The row key of one row (see `key`), as text."""
+        """The row key of one row: its canonical unit (the label as printed when the unit
+        is unknown), then the other primary-key columns (appendix 8's category), "/" between."""
         self._lists()
         return self.__dict__["_key_list"][row]
 
     def _lists(self) -> None:
-        if "_key_list" not in self.__dict__:  # plain lists: a finding on a long column sum
-            self.__dict__["_key_list"] = [str(k) for k in self.key().tolist()]  # names every row
-            self.__dict__["_line_list"] = [int(n) for n in list(self.lines)]
+        """Plain lists, made once a finding names a row: a finding on a long column sum
+        names every row.  A known unit's key is its canonical name, shared with the
+        registry: a million rows add a list, not a million strings."""
+        if "_key_list" not in self.__dict__:
+            n = len(self.raw)
+            printed = self.raw["unit"].tolist() if "unit" in self.raw else ["?"] * n
+            keys = [str(p) if u is None else u
+                    for u, p in zip(self.units.tolist(), printed, strict=True)]
+            del printed
+            for k in self.spec.key:
+                if k != "unit" and k in self.raw:
+                    keys = [f"{a}/{b}" for a, b in zip(keys, self.raw[k].tolist(), strict=True)]
+            self.__dict__["_key_list"] = keys
+            self.__dict__["_line_list"] = np.asarray(self.lines).tolist()
 
     def cell(self, row: int, column: str) -> Cell:
         col = self.spec.column(column)

@@ -16,6 +16,7 @@ Appendix 1: 荷塘区 875.35 is the highest of ten total scores, so it must rank
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -94,11 +95,28 @@ class Ranks(Checks):
                            Value(self.table.text(self.rows[i], self.rank_col), r, r),
                            float(max(a - r, r - b, 0)), LOOSE)
 
-    def _others(self, i: int, reader) -> list:
-        """The other units' scores, signed so that larger ranks higher, as `reader` reads them."""
-        ivs = [reader((self.table.name, int(r), self.score_col))
-               for k, r in enumerate(self.rows) if k != i and self.scored[k]]
-        return [sorted((self.sign * iv[0], self.sign * iv[1])) for iv in ivs if iv]
+    def _others(self, i: int, reader):
+        """The other scored units' scores as `reader` reads them, signed so that larger ranks
+        higher: (lows, highs) of those read as printed, as int64 arrays, and the few
+        intervals `reader` gives otherwise (its overrides and, in a strict reading, its
+        loose cells) as pairs.  Vectorised: a rank is solved against every unit's score."""
+        name, col, sa = self.table.name, self.score_col, self.table.arrays(self.score_col)
+        lo, hi = sa.bounds(LOOSE if reader.loose is None else STRICT, self.rows)
+        if self.sign < 0:
+            lo, hi = -hi, -lo
+        special = {}
+        cells = [*(reader.loose or ()), *reader.override]
+        for ref in cells:  # a few cells: the ones a locate or precision question changes
+            if ref[0] == name and ref[2] == col:
+                k = int(np.searchsorted(self.rows, ref[1]))
+                if k < len(self.rows) and self.rows[k] == ref[1] and self.scored[k]:
+                    special[k] = reader(ref)
+        keep = self.scored.copy()
+        keep[i] = False
+        keep[list(special)] = False
+        extras = [tuple(sorted((self.sign * iv[0], self.sign * iv[1])))
+                  for k, iv in special.items() if k != i and iv]
+        return lo[keep], hi[keep], extras
 
     def solve(self, i, ref, reader):
         """The rank the scores allow, or the score range the printed rank allows (the other
@@ -108,18 +126,19 @@ class Ranks(Checks):
             return Fraction(a), Fraction(b)
         if self.missing[i]:
             return None
-        signed = self._others(i, reader)
-        lows = sorted((a for a, _ in signed), reverse=True)
-        highs = sorted((b for _, b in signed), reverse=True)
+        lows, highs, extras = self._others(i, reader)
+        lows.sort()
+        highs.sort()
         r = int(self.rank[i])
         unknown = int((~self.scored).sum()) - (0 if self.scored[i] else 1)
         if r < 1:
             return None  # no score puts a unit at rank 0 or below
         # 1 + #(lows above s) <= r  and  r <= 1 + #(highs at or above s) + unknown
-        lo = Fraction(lows[r - 1]) if r - 1 < len(lows) else -UNBOUNDED
+        low = _kth_largest(lows, [a for a, _ in extras], r - 1)
+        lo = -UNBOUNDED if low is None else Fraction(low)
         need = r - 1 - unknown
-        hi = Fraction(highs[need - 1]) if 0 < need <= len(highs) else (
-            UNBOUNDED if need <= 0 else -UNBOUNDED)
+        high = _kth_largest(highs, [b for _, b in extras], need - 1) if need > 0 else None
+        hi = Fraction(high) if high is not None else (UNBOUNDED if need <= 0 else -UNBOUNDED)
         return (lo, hi) if self.sign > 0 else (-hi, -lo)
 
     def holds(self, i, reader):
@@ -128,7 +147,28 @@ class Ranks(Checks):
             return True
         own = reader((self.table.name, int(self.rows[i]), self.score_col))
         lo, hi = sorted((self.sign * own[0], self.sign * own[1]))
-        signed = self._others(i, reader)
-        above = sum(1 for a, _ in signed if a > hi)
-        at_or_above = sum(1 for _, b in signed if b >= lo) + int((~self.scored).sum())
+        lows, highs, extras = self._others(i, reader)
+        # the scores are whole (scaled) numbers: x > hi is x > floor(hi), x >= lo is x >= ceil(lo)
+        above = int((lows > _whole(math.floor(hi))).sum()) + sum(1 for a, _ in extras if a > hi)
+        at_or_above = (int((highs >= _whole(math.ceil(lo))).sum())
+                       + sum(1 for _, b in extras if b >= lo) + int((~self.scored).sum()))
         return 1 + above <= int(self.rank[i]) <= 1 + at_or_above
+
+
+def _whole(x: int) -> int:
+    """An integer bound as numpy's int64 can compare it (scores are below 10**15)."""
+    return min(max(x, -2**62), 2**62)
+
+
+def _kth_largest(ascending: np.ndarray, extras: list, k: int):
+    """The k-th largest (0-based) of the sorted int64 array and a few extra values; None
+    when there are not that many."""
+    for t, e in enumerate(sorted(extras, reverse=True)):
+        at = len(ascending) - int(np.searchsorted(ascending, _whole(math.floor(e)),
+                                                  side="right")) + t  # e's place
+        if k < at:
+            return int(ascending[len(ascending) - 1 - (k - t)])
+        if k == at:
+            return e
+    j = k - len(extras)
+    return int(ascending[len(ascending) - 1 - j]) if 0 <= j < len(ascending) else None

@@ -65,6 +65,6 @@ def check(rule, ctx) -> list:
         rhs = [Operand(table, t.column, rows, coef=t.coef) for t in f.rhs]
 
         def label(i, rows=rows):
-            return table.key().iloc[rows[i]]
+            return table.label(int(rows[i]))
         out.append(Linear(lhs, rhs, f.relation, len(rows), label, text))
     return out
