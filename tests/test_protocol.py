@@ -167,3 +167,26 @@ def test_explain_imports_no_pandas(tmp_path):
         out = subprocess.run([sys.executable, "-c", code, str(CHECKS)], capture_output=True,
                              text=True, env=env, check=True).stdout
         assert set(eval(out)) <= set(allowed)
+
+
+def test_the_cache_keeps_the_most_recently_used_entries(tmp_path, monkeypatch):
+    """Every edit of checks/ makes a new entry: the cache keeps the newest, by count and
+    by size, and a hit counts as a use."""
+    import os
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for n in range(8):
+        (cache / f"yaml-{n}.pickle").write_bytes(pickle.dumps(n) + b"x" * 1000)
+        os.utime(cache / f"yaml-{n}.pickle", (1000 + n, 1000 + n))
+    (cache / "notes.txt").write_text("not ours", encoding="utf-8")
+    monkeypatch.setenv("ZZQA_CACHE_DIR", str(cache))
+    assert compiled.cached("yaml", "0", lambda: "built") == 0  # a hit: now the newest
+    compiled.prune(cache, entries=5)
+    left = sorted(p.name for p in cache.iterdir())
+    assert left == ["notes.txt", "yaml-0.pickle", "yaml-4.pickle", "yaml-5.pickle",
+                    "yaml-6.pickle", "yaml-7.pickle"]
+    compiled.prune(cache, size=2500)  # two entries' worth
+    assert sorted(p.name for p in cache.glob("*.pickle")) == ["yaml-0.pickle", "yaml-7.pickle"]
+    # a new entry written prunes to the defaults: nothing more goes here
+    assert compiled.cached("yaml", "new", lambda: "built") == "built"
+    assert (cache / "yaml-new.pickle").exists()

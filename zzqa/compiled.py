@@ -9,12 +9,14 @@ and Python's versions.  Any change gives a new key; a cache that cannot be read 
 written is ignored (the folder is read as usual).
 
 The cache lives in $ZZQA_CACHE_DIR, else $XDG_CACHE_HOME/zzqa, else ~/.cache/zzqa;
-ZZQA_CACHE_DIR set to an empty string turns it off.  It is a pickle: whoever can write
+ZZQA_CACHE_DIR set to an empty string turns it off.  It keeps the 200 most recently used
+entries, at most 256 MB together.  It is a pickle: whoever can write
 that folder can run code as you, exactly as whoever can write your shell's start-up files.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -58,6 +60,8 @@ def key(checks_dir: Path) -> str:
     return h.hexdigest()[:32]
 
 
+MAX_ENTRIES = 200  # cached catalogs and YAML files kept (the most recently used)
+MAX_BYTES = 256 * 2**20  # and their size together
 MAX_FILES = 10_000  # a checks/ folder holds a few dozen; more is no catalog to cache
 
 
@@ -84,7 +88,10 @@ def cached(name: str, digest: str, build):
     path = where / f"{name}-{digest}.pickle"
     try:
         with open(path, "rb") as f:
-            return pickle.load(f)
+            value = pickle.load(f)
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: pruned last
+        return value
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
             ValueError, IndexError):
         pass  # not cached yet, unreadable, or from another zzqa: build it
@@ -128,4 +135,25 @@ def _write(path: Path, value) -> None:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(f.name, path)
     except (OSError, pickle.PickleError, TypeError, AttributeError):
-        pass  # a cache that cannot be written is no cache
+        return  # a cache that cannot be written is no cache
+    prune(path.parent)
+
+
+def prune(where: Path, entries: int = MAX_ENTRIES, size: int = MAX_BYTES) -> None:
+    """Keep the cache small: the most recently used entries, at most `entries` of them and
+    `size` bytes together (every edit of checks/ and every new zzqa makes new ones)."""
+    try:
+        found = []
+        for entry in os.scandir(where):
+            if entry.name.endswith((".pickle", ".tmp")) and entry.is_file(follow_symlinks=False):
+                st = entry.stat(follow_symlinks=False)
+                found.append((st.st_mtime, st.st_size, entry.path))
+    except OSError:
+        return
+    found.sort(reverse=True)  # newest first
+    total = 0
+    for n, (_, bytes_, path) in enumerate(found):
+        total += bytes_
+        if n >= entries or total > size:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
