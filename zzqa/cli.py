@@ -13,8 +13,10 @@ import contextlib
 import gc
 import os
 import sys
+import tempfile
 import textwrap
 import traceback
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -125,9 +127,14 @@ def cli() -> None:
               help="Width of the text report (default: the terminal's; 80 piped).")
 @click.option("--max-findings", type=click.IntRange(min=1), default=1000, show_default=True,
               help="Findings listed per rule; the others are counted.")
+@click.option("--output", "outputs", multiple=True, metavar="FORMAT=PATH",
+              callback=lambda ctx, param, value: _outputs(value),
+              help=f"Also write the report in FORMAT ({', '.join(NAMES)}) to PATH "
+                   "(repeatable; one check, every format).")
 @checks_option("DIRECTORY, else in or above the current folder")
 @debug_option
-def check(directory, fmt, select, ignore, fail_on, color, width, max_findings, checks) -> None:
+def check(directory, fmt, select, ignore, fail_on, color, width, max_findings, outputs,
+          checks) -> None:
     """Check a period folder.
 
     DIRECTORY holds the appendix tables (one CSV each, as printed), bulletin.md and
@@ -146,11 +153,56 @@ def check(directory, fmt, select, ignore, fail_on, color, width, max_findings, c
         raise click.UsageError(f"no rule is left to check period {period.name} "
                                f"({chosen or 'every rule is scoped to other periods'})")
     report.target = str(directory).rstrip("/") or "."
+    for name, path in outputs:  # the files first: a terminal that goes away loses none
+        _write(path, reporters.get(name).render(report, width=width or 100, color=False,
+                                                fail_on=fail_on), directory)
     tty = sys.stdout.isatty()
     out = reporters.get(fmt).render(report, width=width or (None if tty else 80),
-                                    color=tty if color is None else color)
+                                    color=tty if color is None else color, fail_on=fail_on)
     click.echo(out, nl=False)
     sys.exit(report.exit_status(fail_on))
+
+
+def _outputs(values: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """--output FORMAT=PATH values, checked before anything is read."""
+    out = []
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not path:
+            raise click.BadParameter(f"{value!r}: expected FORMAT=PATH, e.g. junit=junit.xml",
+                                     param_hint="--output")
+        if name not in NAMES:
+            raise click.BadParameter(f"{name!r} is not a format: one of {', '.join(NAMES)}",
+                                     param_hint="--output")
+        out.append((name, Path(path)))
+    twice = [p for p, n in Counter(p.resolve() for _, p in out).items() if n > 1]
+    if twice:
+        raise click.BadParameter(f"two reports would be written to {twice[0]}",
+                                 param_hint="--output")
+    return out
+
+
+def _write(path: Path, text: str, checked: Path) -> None:
+    """Write a report file whole (a temporary file renamed), never inside the folder
+    checked: the submission is read, not changed."""
+    target = path.resolve()
+    if target.is_relative_to(Path(checked).resolve()):
+        raise InputError(path, "is inside the folder checked: write reports elsewhere")
+    if target.is_dir():
+        raise InputError(path, "is a folder: --output needs a file name")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent,
+                                         suffix=".tmp", delete=False) as f:
+            f.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(f.name, 0o666 & ~umask)  # as any file the user writes, not the temp's 0600
+        os.replace(f.name, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError, NameError):
+            os.unlink(f.name)
+        raise InputError(path, f"cannot write the report: {exc.strerror or exc}") from None
 
 
 @cli.command()

@@ -1,7 +1,10 @@
-"""Output formats: one module per format, each `render(report, width=, color=) -> str`.
+"""Output formats: one module per format, each
+`render(report, width=, color=, fail_on=) -> str` (width and colour for the terminal's
+report, fail_on the lowest severity that fails the run, for the formats that say so).
 
 A new format is a module here, its name in NAMES, and its tests; the command line offers
-every name in NAMES and calls each the same way.
+every name in NAMES, for the terminal (--format) and for files (--output FORMAT=PATH), and
+calls each the same way.
 
 Modules are imported on use, so that `--format json` never pays for rich (and `--help`
 pays for nothing): this package itself imports only the standard library.
@@ -10,7 +13,7 @@ pays for nothing): this package itself imports only the standard library.
 import re
 from importlib import import_module
 
-NAMES = ("json", "plain", "text")
+NAMES = ("github", "json", "junit", "markdown", "plain", "text")
 
 # C0 and C1 controls, DEL, and the bidirectional overrides: in a unit name, a header or a
 # message they could colour the terminal, move the cursor or reorder what is shown.

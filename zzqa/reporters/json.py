@@ -57,6 +57,7 @@ def document(report: Report) -> dict:
     }
 
 
-def render(report: Report, width: int | None = None, color: bool = False) -> str:
+def render(report: Report, width: int | None = None, color: bool = False,
+           fail_on: str = "error") -> str:
     """The JSON document (width and colour are the text report's; they change nothing)."""
     return json.dumps(document(report), ensure_ascii=False, indent=2) + "\n"

@@ -12,7 +12,8 @@ from ..model import Report
 from . import inert
 
 
-def render(report: Report, width: int | None = None, color: bool = False) -> str:
+def render(report: Report, width: int | None = None, color: bool = False,
+           fail_on: str = "error") -> str:
     """One line per finding (width and colour change nothing: lines are never wrapped)."""
     lines = []
     for f in report.findings:

@@ -21,7 +21,8 @@ MAX_UNCOVERED = 30
 MAX_CELLS = 20  # cells listed under a finding besides its first
 
 
-def render(report: Report, width: int | None = 80, color: bool = False) -> str:
+def render(report: Report, width: int | None = 80, color: bool = False,
+           fail_on: str = "error") -> str:
     """The report as text; width None means the terminal's width."""
     out = io.StringIO()
     console = Console(file=out, width=width, force_terminal=color, no_color=not color,

@@ -1,0 +1,141 @@
+"""The CI formats (JUnit, GitHub workflow commands, Markdown) and --output: the counts a
+CI system shows are the report's, and no input text can break out of its place."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+from test_newcomer import hostile_report
+
+from zzqa.cli import cli
+from zzqa.model import Cell, Finding, Report, RuleTally
+from zzqa.reporters import github, junit, markdown
+
+from conftest import CHECKS, REAL
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def test_junit_totals_are_the_reports(real_report):
+    root = ET.fromstring(junit.render(real_report))
+    suites = root.findall("testsuite")
+    assert len(suites) == len(real_report.tallies)
+    failures = root.findall(".//failure")
+    assert len(failures) == real_report.count("error") == int(root.get("failures"))
+    assert int(root.get("tests")) == len(root.findall(".//testcase"))
+    for suite in suites:
+        assert int(suite.get("tests")) == len(suite.findall("testcase"))
+        assert int(suite.get("failures")) == len(suite.findall(".//failure"))
+    # --fail-on warning: the D001 warnings fail too
+    root = ET.fromstring(junit.render(real_report, fail_on="warning"))
+    assert len(root.findall(".//failure")) == (real_report.count("error")
+                                               + real_report.count("warning"))
+    passed = {s.get("name").split()[0]: s.find("testcase").get("name") for s in suites
+              if s.find("testcase") is not None}
+    b101 = next(t for t in real_report.tallies if t.rule == "B101")
+    assert passed["B101"] == f"{b101.passed + b101.within_rounding} checks passed"
+
+
+def test_junit_counts_what_it_does_not_list():
+    tally = RuleTally("S201", "t", "sum_total", "error", 5, 0, 0, 5, 0, listed=1, unlisted=4)
+    cell = Cell("a2.csv", 3, "x", "甲区")
+    report = Report("p", "2020-09", ["a2"], [Finding("S201", "error", "m", "a2", (cell,))],
+                    [tally])
+    root = ET.fromstring(junit.render(report))
+    assert int(root.get("failures")) == 2 and "4 more errors" in ET.tostring(root, "unicode")
+
+
+@pytest.mark.parametrize("name", [SCRIPT, "\x1b[31m甲\x00区\ufffe", "]]></failure><x>"])
+def test_junit_escapes_the_input(name):
+    report = hostile_report()
+    report.findings[0] = Finding("S701", "error", f"sum misses for {name}", "a7",
+                                 (Cell("a7.csv", 3, "land", name, name),))
+    out = junit.render(report)
+    root = ET.fromstring(out)  # well-formed, whatever the unit is called
+    assert "\x1b" not in out and "\x00" not in out and "\ufffe" not in out
+    assert root.find(".//failure").get("message").endswith(
+        name.replace("\x1b", "\\x1b").replace("\x00", "\\x00").replace("\ufffe", "\\ufffe"))
+
+
+def test_github_annotations_one_line_each_and_inert():
+    report = hostile_report()
+    cell = Cell("a2.csv", 7, "done,x", "甲区:\n::error::pwned")
+    report.findings.append(Finding("S201", "warning", "50% off\n::error::pwned", "a2", (cell,)))
+    report.findings.append(Finding("T009", "info", "no prose", "prose", ()))
+    lines = github.render(report).splitlines()
+    assert len(lines) == len(report.findings) + 1  # and the totals
+    assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+    second = lines[1]
+    assert second.startswith("::warning file=data/x/a2.csv,line=7,title=S201 甲区%3A%0A%3A%3A")
+    assert second.endswith("::50%25 off%0A::error::pwned") and "\x1b" not in "".join(lines)
+    assert lines[2] == "::notice file=data/x,title=T009::no prose"
+    assert lines[-1].startswith("::notice title=zzqa::period ")
+
+
+def test_github_annotations_of_the_real_period(real_report):
+    lines = github.render(real_report).splitlines()
+    assert sum(x.startswith("::error ") for x in lines) == real_report.count("error")
+    assert sum(x.startswith("::warning ") for x in lines) == real_report.count("warning")
+    assert lines[0].startswith(f"::error file={REAL}/a1_scores.csv,line=2,title=B101 ")
+    assert all("file=" in x for x in lines[:-1])
+
+
+def test_markdown_is_escaped_and_within_its_limit(real_report):
+    out = markdown.render(real_report)
+    assert out.startswith("## zzqa check") and "❌ **30 findings at or above error**" in out
+    assert out.count("\n- **") == len(real_report.findings)
+    report = hostile_report()
+    report.findings = [Finding("S701", "error", f"{SCRIPT} **bold** | pipe\nnext", "a7",
+                               (Cell("a7.csv", n + 2, "land", "甲区"),)) for n in range(2000)]
+    out = markdown.render(report, limit=20_000)
+    assert len(out) <= 20_000 and SCRIPT not in out and "&lt;script&gt;" in out
+    assert "\\*\\*bold\\*\\* \\| pipe next" in out
+    shown = out.count("\n- **")
+    assert f"… and {2000 - shown} more findings not shown here" in out
+
+
+def test_outputs_one_check_every_format(tmp_path):
+    runner = CliRunner()
+    args = ["check", str(REAL), "--checks", str(CHECKS), "--format", "json"]
+    outs = {name: tmp_path / "r" / f"report.{name}" for name in ("junit", "markdown", "github",
+                                                                  "text", "plain")}
+    res = runner.invoke(cli, args + [f"--output={n}={p}" for n, p in outs.items()])
+    assert res.exit_code == 1, res.output
+    assert json.loads(res.output)["summary"]["errors"] == 30
+    ET.fromstring(outs["junit"].read_text(encoding="utf-8"))
+    assert outs["text"].read_text(encoding="utf-8").startswith("zzqa check ")
+    assert len(outs["plain"].read_text(encoding="utf-8").splitlines()) == 41
+    assert (outs["markdown"].stat().st_mode & 0o777) != 0o600  # a report, not a temp file
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("junit", "expected FORMAT=PATH"),
+    ("sarifx=a.json", "'sarifx' is not a format"),
+    ("junit=", "expected FORMAT=PATH"),
+])
+def test_output_usage_errors(tmp_path, spec, message):
+    res = CliRunner().invoke(cli, ["check", str(REAL), "--checks", str(CHECKS),
+                                   "--output", spec])
+    assert res.exit_code == 2 and message in res.output
+
+
+def test_outputs_never_land_in_the_folder_checked(tmp_path):
+    import shutil
+    period = tmp_path / "p"
+    shutil.copytree(REAL, period)
+    before = sorted(p.name for p in period.iterdir())
+    runner = CliRunner()
+    res = runner.invoke(cli, ["check", str(period), "--checks", str(CHECKS),
+                              "--output", f"junit={period / 'junit.xml'}"])
+    assert res.exit_code == 2 and "inside the folder checked" in res.output
+    assert sorted(p.name for p in period.iterdir()) == before
+    res = runner.invoke(cli, ["check", str(period), "--checks", str(CHECKS),
+                              "--output", f"junit={tmp_path}"])
+    assert res.exit_code == 2 and "is a folder" in res.output
+    res = runner.invoke(cli, ["check", str(period), "--checks", str(CHECKS),
+                              "--output", f"junit={tmp_path / 'a.xml'}",
+                              "--output", f"markdown={tmp_path / 'a.xml'}"])
+    assert res.exit_code == 2 and "two reports would be written" in res.output
