@@ -217,3 +217,29 @@ def test_the_collector_is_off_while_importing_and_on_for_the_check(tmp_path):
     out = subprocess.run([sys.executable, "-c", probe, str(REAL)], capture_output=True,
                          text=True, cwd=ROOT)
     assert "gc True True" in out.stderr, out.stderr[-2000:]
+
+
+def test_a_host_process_keeps_its_collector_as_it_was():
+    """zzqa called in-process (a test runner, a notebook) never turns the host's collector
+    on or freezes its objects; main() run and left gives it back."""
+    import gc
+    import subprocess
+    import sys
+    probe = ("import gc, sys\n"
+             "gc.disable()\n"
+             "from click.testing import CliRunner\n"
+             "from zzqa.cli import cli, main\n"
+             "CliRunner().invoke(cli, ['check', sys.argv[1], '--format', 'json'])\n"
+             "print('after invoke', gc.isenabled(), gc.get_freeze_count())\n"
+             "gc.enable()\n"
+             "sys.argv = ['zzqa', 'explain', 'S201']\n"
+             "try:\n"
+             "    main()\n"
+             "except SystemExit:\n"
+             "    pass\n"
+             "print('after main', gc.isenabled())\n")
+    out = subprocess.run([sys.executable, "-c", probe, str(REAL)], capture_output=True,
+                         text=True, cwd=ROOT)
+    assert "after invoke False 0" in out.stdout and "after main True" in out.stdout, (
+        out.stdout + out.stderr[-2000:])
+    assert gc.isenabled()

@@ -289,3 +289,13 @@ def test_suspects_do_not_depend_on_string_hashing(tmp_path):
             for seed in ("1", "2", "3")]
     suspects = [json.loads(r)["suspects"] for r in runs]
     assert suspects[0] and suspects[0] == suspects[1] == suspects[2]
+
+
+def test_cell_ids_never_wrap():
+    from zzqa.locate import _Ids
+    ids = _Ids()
+    cells = [("a1", 0, "x"), ("a2", 2**40 - 1, "y"), ("a1", 5, "y")]
+    assert ids.decode(ids.encode(cells)) == cells
+    for bad in (("a1", 2**40, "x"), ("a1", -1, "x")):
+        with pytest.raises(ValueError, match="out of range"):
+            ids.encode([bad])

@@ -199,3 +199,24 @@ def test_template_compilation():
     pattern = prose.compile_template("同比[上升|下降] {x} 个百分点…{y}%")
     m = pattern.search(prose.normalise("今年同比下降 5.5 个百分点，另有 12.5%"))
     assert (m["x"], m["y"]) == ("5.5", "12.5")
+
+
+@pytest.mark.parametrize("district", ["district: ''", None])
+def test_a_park_without_a_district_in_a_ranking_claim(tmp_path, district):
+    """A park whose district is empty or missing is named for itself, not a crash."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from zzqa.cli import cli
+    checks = tmp_path / "checks"
+    shutil.copytree(CHECKS, checks)
+    path = checks / "units.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "{name: 田心高科园, type: park, district: 石峰区}"
+    assert old in text
+    new = "{name: 田心高科园, type: park" + (f", {district}" if district else "") + "}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["check", str(REAL), "--checks", str(checks), "--format",
+                                   "plain", "--select", "C108"])
+    assert "failed to run" not in res.output and res.exit_code in (0, 1), res.output

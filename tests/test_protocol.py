@@ -170,23 +170,34 @@ def test_explain_imports_no_pandas(tmp_path):
 
 
 def test_the_cache_keeps_the_most_recently_used_entries(tmp_path, monkeypatch):
-    """Every edit of checks/ makes a new entry: the cache keeps the newest, by count and
-    by size, and a hit counts as a use."""
+    """Every edit of checks/ makes a new entry: the cache keeps its newest, by count and by
+    size, a hit counts as a use, and nothing in the folder that is not zzqa's is touched."""
     import os
     cache = tmp_path / "cache"
     cache.mkdir()
-    for n in range(8):
-        (cache / f"yaml-{n}.pickle").write_bytes(pickle.dumps(n) + b"x" * 1000)
-        os.utime(cache / f"yaml-{n}.pickle", (1000 + n, 1000 + n))
-    (cache / "notes.txt").write_text("not ours", encoding="utf-8")
+    names = [f"yaml-{n:032x}.pickle" for n in range(8)]
+    for n, name in enumerate(names):
+        (cache / name).write_bytes(pickle.dumps(n) + b"x" * 1000)
+        os.utime(cache / name, (1000 + n, 1000 + n))
+    foreign = ["notes.txt", "model.pickle", "download.tmp", f"yaml-{'0' * 31}.pickle"]
+    for name in foreign:
+        (cache / name).write_bytes(b"x" * 5000)
+        os.utime(cache / name, (0, 0))
+    (cache / "zzqa-crashed.tmp").write_bytes(b"x")
+    os.utime(cache / "zzqa-crashed.tmp", (0, 0))
+    (cache / "zzqa-writing.tmp").write_bytes(b"x")  # a write in progress: now
     monkeypatch.setenv("ZZQA_CACHE_DIR", str(cache))
-    assert compiled.cached("yaml", "0", lambda: "built") == 0  # a hit: now the newest
+    assert compiled.cached("yaml", f"{0:032x}", lambda: "built") == 0  # a hit: now the newest
     compiled.prune(cache, entries=5)
-    left = sorted(p.name for p in cache.iterdir())
-    assert left == ["notes.txt", "yaml-0.pickle", "yaml-4.pickle", "yaml-5.pickle",
-                    "yaml-6.pickle", "yaml-7.pickle"]
+    ours = sorted(p.name for p in cache.iterdir() if p.name not in foreign)
+    assert ours == sorted([names[0], *names[4:], "zzqa-writing.tmp"])
+    assert all((cache / name).exists() for name in foreign)
+    big = cache / f"checks-{'f' * 32}.pickle"  # one entry over the size: it alone goes
+    big.write_bytes(b"x" * 10_000)
     compiled.prune(cache, size=2500)  # two entries' worth
-    assert sorted(p.name for p in cache.glob("*.pickle")) == ["yaml-0.pickle", "yaml-7.pickle"]
+    assert not big.exists()
+    assert sorted(p.name for p in cache.glob("yaml-*.pickle") if p.name not in foreign) == [
+        names[0], names[7]]
     # a new entry written prunes to the defaults: nothing more goes here
-    assert compiled.cached("yaml", "new", lambda: "built") == "built"
-    assert (cache / "yaml-new.pickle").exists()
+    assert compiled.cached("yaml", "a" * 32, lambda: "built") == "built"
+    assert (cache / f"yaml-{'a' * 32}.pickle").exists()

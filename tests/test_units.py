@@ -90,3 +90,16 @@ def test_a_registry_of_names_with_odd_characters_round_trips(tmp_path):
     assert [u.name for u in reg.units] == ["合计", *names]
     for n in names:
         assert reg.match(n, ("district",)).name == n
+
+
+def test_a_district_of_empty_text_is_not_lost(tmp_path):
+    """A registry keeps "" apart from no district at all (packed, both are stored)."""
+    import pickle
+    (tmp_path / "units.yaml").write_text(
+        "units:\n  - {name: 合计, type: total}\n  - {name: 甲区, type: district}\n"
+        "  - {name: 甲园, type: park, district: ''}\n  - {name: 乙园, type: park}\n",
+        encoding="utf-8")
+    reg = pickle.loads(pickle.dumps(units.load(tmp_path)))
+    assert reg.match("甲园", ("park",)).district == ""
+    assert reg.match("乙园", ("park",)).district is None
+    assert reg.districts == [None, None, "", None]

@@ -208,7 +208,8 @@ def ranking(rule, match, p: int, text: prose.Prose, period, form, out: Listed) -
                 if unit is None:
                     unknown.append(name)
                 else:
-                    named.add(unit.district if unit.type == "park" else unit.name)
+                    # a park counts for its district (a park without one, for itself)
+                    named.add(unit.district or unit.name if unit.type == "park" else unit.name)
             actual = {u for u, s in zip(units, score, strict=True) if s == pick}
             for name in unknown:
                 fail("unknown-unit", name=name)

@@ -24,6 +24,7 @@ import click
 from .model import InputError
 from .reporters import NAMES, inert  # cheap: the package imports a format only on use
 
+_GC_HELD = False  # main() turned the collector off, and it was on before
 DEBUG = "zzqa.debug"  # key in ctx.meta, which every context of one invocation shares
 
 
@@ -265,14 +266,21 @@ def main() -> None:
     # pandas, pyarrow and pandera make about a million objects as they import, and the
     # collector would pass over them again and again (0.1-0.15 s of the real period's run)
     # with nothing to free: it is off until the commands have imported them (`imported`)
+    global _GC_HELD
+    _GC_HELD = gc.isenabled()
     gc.disable()
-    cli()
+    try:
+        cli()
+    finally:  # a caller that catches SystemExit gets its collector back
+        imported()
 
 
 def imported() -> None:
     """The heavy modules are in: keep their objects out of the collector's passes for good
-    (gc.freeze) and turn the collector back on, when `main` turned it off (under a test
-    runner's in-process invocation it stays as it was)."""
-    if not gc.isenabled():
+    (gc.freeze) and turn the collector back on, when `main` turned it off (called any
+    other way, e.g. by a test runner, zzqa leaves the collector as it found it)."""
+    global _GC_HELD
+    if _GC_HELD:
+        _GC_HELD = False
         gc.freeze()
         gc.enable()

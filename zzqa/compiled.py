@@ -22,8 +22,10 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from . import __version__
@@ -131,29 +133,53 @@ def read(checks_dir: Path):
 def _write(path: Path, value) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as f:
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, prefix="zzqa-",
+                                         suffix=".tmp") as f:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(f.name, path)
     except (OSError, pickle.PickleError, TypeError, AttributeError):
+        with contextlib.suppress(OSError, NameError):
+            os.unlink(f.name)
         return  # a cache that cannot be written is no cache
     prune(path.parent)
 
 
-def prune(where: Path, entries: int = MAX_ENTRIES, size: int = MAX_BYTES) -> None:
-    """Keep the cache small: the most recently used entries, at most `entries` of them and
-    `size` bytes together (every edit of checks/ and every new zzqa makes new ones)."""
+OURS = re.compile(r"(checks|yaml)-[0-9a-f]{32}\.pickle|zzqa-[A-Za-z0-9_]+\.tmp")
+STALE = 3600  # seconds: a temporary file older than this is a crashed write's, not a live one
+
+
+def prune(where: Path, entries: int | None = None, size: int | None = None) -> None:
+    """Keep the cache small: zzqa's own entries (never another file in the folder), the
+    most recently used first, at most `entries` of them and `size` bytes together (every
+    edit of checks/ and every new zzqa makes new ones); temporary files of crashed writes
+    go too, those of writes in progress stay."""
+    entries = MAX_ENTRIES if entries is None else entries
+    size = MAX_BYTES if size is None else size
+    found, now = [], time.time()
     try:
-        found = []
-        for entry in os.scandir(where):
-            if entry.name.endswith((".pickle", ".tmp")) and entry.is_file(follow_symlinks=False):
-                st = entry.stat(follow_symlinks=False)
-                found.append((st.st_mtime, st.st_size, entry.path))
+        listing = list(os.scandir(where))
     except OSError:
         return
+    for entry in listing:
+        if not OURS.fullmatch(entry.name):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            st = entry.stat(follow_symlinks=False)
+        except OSError:  # gone meanwhile: another zzqa pruned it
+            continue
+        if entry.name.endswith(".tmp"):
+            if now - st.st_mtime > STALE:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+            continue
+        found.append((st.st_mtime, st.st_size, entry.path))
     found.sort(reverse=True)  # newest first
-    total = 0
-    for n, (_, bytes_, path) in enumerate(found):
-        total += bytes_
-        if n >= entries or total > size:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
+    kept = total = 0
+    for _, bytes_, path in found:
+        if kept < entries and total + bytes_ <= size:
+            kept, total = kept + 1, total + bytes_
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(path)

@@ -365,6 +365,8 @@ class _Ids:
             if code is None:
                 code = self.codes[(table, column)] = len(self.back)
                 self.back.append((table, column))
+            if not 0 <= row < 2**40:  # a table has fewer rows than that: never wraps
+                raise ValueError(f"row {row} of {table} is out of range")
             out[k] = (code << 40) | row
         return out
 

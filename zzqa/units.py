@@ -88,6 +88,7 @@ class Registry:
         self._names = _Packed([u.name for u in units])
         self._types = _Packed([u.type for u in units])
         self._districts = _Packed([u.district or "" for u in units])
+        self._no_district = np.array([u.district is None for u in units], dtype=bool)
         # type -> (normalised spellings, the unit position of each)
         self._spellings = {t: (_Packed(list(d)), np.fromiter(d.values(), np.int64, len(d)))
                            for t, d in spellings.items()}
@@ -116,14 +117,16 @@ class Registry:
 
     @property
     def districts(self) -> list[str | None]:
-        return self._make("districts", lambda: [d or None for d in self._districts.tolist()])
+        return self._make("districts", lambda: [None if none else d for d, none in zip(
+            self._districts.tolist(), self._no_district.tolist(), strict=True)])
 
     @property
     def units(self) -> list[Unit]:
         return [self.unit(i) for i in range(len(self._names))]
 
     def unit(self, i: int) -> Unit:
-        return Unit(self._names[i], self._types[i], self._districts[i] or None)
+        return Unit(self._names[i], self._types[i],
+                    None if self._no_district[i] else self._districts[i])
 
     def prepare(self, types: tuple[str, ...]) -> None:
         """Build the lookup of `types` now (the form does it for every table's types, so
