@@ -64,8 +64,9 @@ def test_registry_pickles_packed_and_matches_the_same(tmp_path):
     for types in [("total", "district", "cross"), ("total", "park"), ("district",)]:
         for spelling in reg.spellings(types):
             assert back.match(spelling, types) == reg.match(spelling, types)
-        keys, names, kinds, codes = back.lookup(types)
-        keys0, names0, kinds0, codes0 = reg.lookup(types)
+        keys, names, kinds, codes, stable = back.lookup(types)
+        keys0, names0, kinds0, codes0, stable0 = reg.lookup(types)
+        assert (stable == stable0).all()
         assert keys.to_pylist() == keys0.to_pylist() and names.tolist() == names0.tolist()
         assert kinds.tolist() == kinds0.tolist() and (codes == codes0).all()
         assert names[-1] is None and codes[-1] == -1  # what a label found nowhere gets
@@ -103,3 +104,27 @@ def test_a_district_of_empty_text_is_not_lost(tmp_path):
     assert reg.match("甲园", ("park",)).district == ""
     assert reg.match("乙园", ("park",)).district is None
     assert reg.districts == [None, None, "", None]
+
+
+def test_labels_matched_as_printed_or_normalised_alike(tmp_path):
+    """The matcher takes a label printed as a spelling in normal form directly, and
+    normalises the others: the same units as normalising every label."""
+    import pandas as pd
+
+    from zzqa import period
+    # "e\u0301区" is kept as a spelling but is not its own normal form (NFKC composes it)
+    (tmp_path / "units.yaml").write_text(
+        "units:\n  - {name: 合计, type: total, aliases: [全市]}\n"
+        "  - {name: 甲区, type: district, aliases: ['甲 区', 'e\u0301区']}\n"
+        "  - {name: 乙区, type: district, aliases: [Ｂ区]}\n"
+        "  - {name: 丙园, type: park, district: 甲区}\n", encoding="utf-8")
+    reg = units.load(tmp_path)
+    labels = ["全市", "合 计", "甲区", "甲 区", "（甲区）", "é区", "e\u0301区", "Ｂ区", "B区",
+              "丙园", "丁区", "", " 乙区 "]
+    form = type("F", (), {"units": reg})()
+    names, kinds, _ = period._UnitMatcher(form)(pd.Series(labels), ("total", "district"))
+    want = [reg.match(x, ("total", "district")) for x in labels]
+    assert names.tolist() == [u.name if u else None for u in want]
+    assert kinds.tolist() == [u.type if u else None for u in want]
+    assert names.tolist()[:10] == ["合计", "合计", "甲区", "甲区", "甲区", "甲区", "甲区",
+                                   "乙区", "乙区", None]

@@ -248,10 +248,18 @@ class _UnitMatcher:
         self.registry = form.units
 
     def __call__(self, labels: pd.Series, types: tuple[str, ...]):
-        keys, names, kinds, codes = self.registry.lookup(types)
-        norm = units_mod.normalise_array(pa.array(labels, type=pa.string()))
-        found = pc.fill_null(pc.index_in(norm, value_set=keys), -1).to_numpy(
+        keys, names, kinds, codes, stable = self.registry.lookup(types)
+        printed = pa.array(labels, type=pa.string())
+        # a label printed as a spelling in normal form is that spelling: only the others
+        # are normalised (NFKC and a regular expression: the costly part)
+        found = pc.fill_null(pc.index_in(printed, value_set=keys), -1).to_numpy(
             zero_copy_only=False).astype(np.int64)  # -1 picks the trailing None
+        found[found >= 0] = np.where(stable[found[found >= 0]], found[found >= 0], -1)
+        other = np.flatnonzero(found < 0)
+        if len(other):
+            norm = units_mod.normalise_array(printed.take(pa.array(other)))
+            found[other] = pc.fill_null(pc.index_in(norm, value_set=keys), -1).to_numpy(
+                zero_copy_only=False)
         return (pd.Series(names[found], index=labels.index, dtype=object),
                 pd.Series(kinds[found], index=labels.index, dtype=object), codes[found])
 

@@ -54,13 +54,16 @@ HEADERS = pa.DataFrameSchema({
 ])
 
 # One row per row of every table, as integers: `key` its table, unit and group (appendix
-# 8's category) together, `totals` its table and group on a total row (a unique negative
-# number on the others).  One failure case per failing cell, however many rows repeat.
+# 8's category) together (a unique negative number for an unknown unit), and its flags.
+# One failure case per failing cell, however many rows repeat.
 ROWS = pa.DataFrameSchema({
     "key": pa.Column(int, unique=True, report_duplicates="all"),
-    "totals": pa.Column(int, unique=True, report_duplicates="exclude_first"),
     "known": pa.Column(bool, pa.Check(lambda s: s, name="unit_known")),
     "complete": pa.Column(bool, pa.Check(lambda s: s, name="row_complete")),
+})
+# One row per total row: its table and group, once each.
+TOTALS = pa.DataFrameSchema({
+    "totals": pa.Column(int, unique=True, report_duplicates="exclude_first"),
 })
 ROW_CODES = {"key": "key-duplicate", "totals": "total-row-multiple"}
 
@@ -141,7 +144,7 @@ def _rows(tables, found: Found) -> None:
     """Every row of every table as integers: its table, its unit's code (units.Registry;
     a unique negative number for an unknown unit, reported as unknown instead), the code of
     its other key columns (appendix 8's category), and its flags."""
-    parts, which, rows, serial = [], [], [], 0
+    parts, which, rows, serial, totals = [], [], [], 0, []
     for k, t in enumerate(tables):
         n = len(t.raw)
         others = [c for c in t.spec.key if c != "unit" and c in t.raw]
@@ -153,20 +156,32 @@ def _rows(tables, found: Found) -> None:
         table_group = (np.int64(k) << 48) | (group << 32)
         parts.append(pd.DataFrame({
             "key": np.where(known, table_group | t.codes.astype(np.int64), unique),
-            "totals": np.where(t.is_total.to_numpy(dtype=bool), table_group, unique),
             "known": known, "complete": ~np.asarray(t.ragged, dtype=bool)}))
+        total = np.flatnonzero(t.is_total.to_numpy(dtype=bool))
+        totals.append((k, total, table_group[total]))
         which.append(np.full(n, k))
         rows.append(np.arange(n))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if frame.empty:
         return
+    which, rows = np.concatenate(which), np.concatenate(rows)
     cases = _failures(ROWS, frame)
     cases = cases[cases["index"].notna()]
     at = cases["index"].to_numpy(dtype=np.int64)
-    which, rows = np.concatenate(which)[at].tolist(), np.concatenate(rows)[at].tolist()
-    for check, column, k, row in zip(cases["check"].astype(str).tolist(),
-                                     cases["column"].astype(str).tolist(), which, rows,
-                                     strict=True):
+    found_rows = list(zip(cases["check"].astype(str).tolist(),
+                          cases["column"].astype(str).tolist(), which[at].tolist(),
+                          rows[at].tolist(), strict=True))
+    totals_frame = pd.DataFrame({"totals": np.concatenate([g for *_, g in totals])})
+    total_which = np.concatenate([np.full(len(r), k) for k, r, _ in totals])
+    total_rows = np.concatenate([r for _, r, _ in totals])
+    cases = _failures(TOTALS, totals_frame)
+    cases = cases[cases["index"].notna()]
+    at = cases["index"].to_numpy(dtype=np.int64)
+    found_rows += zip(cases["check"].astype(str).tolist(),
+                      cases["column"].astype(str).tolist(), total_which[at].tolist(),
+                      total_rows[at].tolist(), strict=True)
+    found_rows.sort(key=lambda x: (x[2], x[3], x[1]))  # by table and row, as read
+    for check, column, k, row in found_rows:
         code = CODES.get(check) or ROW_CODES.get(column, "schema")
         if found.wants(code):
             table = tables[k]

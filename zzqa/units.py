@@ -137,22 +137,28 @@ class Registry:
         for t in types:
             for spelling, i in self._spelling_dict(t).items():
                 chosen.setdefault(spelling, i)
-        self._lookups[types] = (_Packed(list(chosen)),
-                                np.fromiter(chosen.values(), np.int64, len(chosen)))
+        keys = list(chosen)
+        # a spelling that is its own normal form: a label printed exactly so is matched
+        # without normalising it (most labels are)
+        stable = np.array([k == n for k, n in zip(keys, normalise_many(keys), strict=True)],
+                          dtype=bool)
+        self._lookups[types] = (_Packed(keys), np.fromiter(chosen.values(), np.int64,
+                                                           len(chosen)), stable)
 
     def lookup(self, types: tuple[str, ...]):
         """For matching whole columns: the normalised spellings of `types` (an Arrow array,
         each spelling once, the first type's unit winning as in `match`), the canonical
         name of each (an object array ending in None, for a label found nowhere: index
-        -1), its type, and a code per canonical name (units of the same name share a code:
-        tables are matched by name; -1 at the end)."""
+        -1), its type, a code per canonical name (units of the same name share a code:
+        tables are matched by name; -1 at the end), and whether each spelling is its own
+        normal form (`normalise`)."""
         self.prepare(types)
 
         def build():
-            keys, found = self._lookups[types]
+            keys, found, stable = self._lookups[types]
             found = np.append(found, -1)  # -1: no such spelling, the trailing None
             names, kinds, codes = self._columns()
-            return keys.arrow(), names[found], kinds[found], codes[found]
+            return keys.arrow(), names[found], kinds[found], codes[found], stable
         return self._make(("lookup", types), build)
 
     def _columns(self):
