@@ -139,3 +139,34 @@ def test_outputs_never_land_in_the_folder_checked(tmp_path):
                               "--output", f"junit={tmp_path / 'a.xml'}",
                               "--output", f"markdown={tmp_path / 'a.xml'}"])
     assert res.exit_code == 2 and "two reports would be written" in res.output
+
+
+def test_cell_offsets_point_at_the_cell_in_its_line(real_report, tmp_path):
+    """Every cell of a finding names the character column its text starts at: the line
+    holds the cell's text there, after a comma."""
+    seen = 0
+    table_of = {f.cells[0].file: f.table for f in real_report.findings if f.cells}
+    from zzqa import form, period
+    p = period.load(REAL, form.load(CHECKS))
+    for f in real_report.findings:
+        for c in f.cells:
+            if not c.file.endswith(".csv"):
+                continue
+            line = (REAL / c.file).read_text(encoding="utf-8-sig").splitlines()[c.line - 1]
+            table = p.tables[table_of.get(c.file) or next(
+                t for t in p.tables.values() if t.file == c.file).name]
+            row = int(list(table.lines).index(c.line))
+            assert c.offset >= 1 and line[c.offset - 1:].startswith(table.text(row, c.column))
+            assert c.offset == 1 or line[c.offset - 2] == ","
+            seen += 1
+    assert seen > 50
+    # a quoted CSV cannot be told cell by cell: 0, never a wrong column
+    import shutil
+    copy = tmp_path / "p"
+    shutil.copytree(REAL, copy)
+    path = copy / "a2_investment.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("醴陵市", '"醴陵市"'), encoding="utf-8")
+    q = period.load(copy, form.load(CHECKS))
+    assert q.tables["a2"].cell(7, "plan_industry").offset == 0
+    assert q.tables["a3"].cell(0, "major_plan").offset > 0

@@ -35,13 +35,15 @@ class Fields(dict):
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """One cell: file relative to the period folder, 1-based line, column id (or offset)."""
+    """One cell: file relative to the period folder, 1-based line, column id (or offset),
+    and where known the 1-based character column its text starts at in that line."""
 
     file: str
     line: int
     column: str
     unit: str = ""
     label: str = ""
+    offset: int = 0  # 0: not known (a quoted CSV, a missing file)
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,7 @@ class Table:
     unit_types: pd.Series  # unit type per row, None where unknown
     ragged: pd.Series  # rows with fewer cells than the header
     codes: np.ndarray  # a code per canonical unit name (units.Registry.lookup), -1 unknown
+    plain: bool = False  # each line is its cells joined by commas (readers.RawTable.plain)
     columns: dict[str, Arrays] = field(default_factory=dict)  # numeric columns present
     convention: dict[str, int] = field(default_factory=dict)  # usual decimals per column
     _unit_index: tuple | None = field(default=None, repr=False)
@@ -178,7 +179,16 @@ class Table:
         col = self.spec.column(column)
         self._lists()
         return Cell(self.file, self.__dict__["_line_list"][row], column,
-                    self.__dict__["_key_list"][row], col.title if col else column)
+                    self.__dict__["_key_list"][row], col.title if col else column,
+                    self.offset(row, column))
+
+    def offset(self, row: int, column: str) -> int:
+        """The 1-based character column the cell's text starts at in its line (a plain
+        CSV line: the cells before it and their commas); 0 when it cannot be told."""
+        if not self.plain or column not in self.raw.columns:
+            return 0
+        before = self.raw.columns[:self.raw.columns.get_loc(column)]
+        return 1 + sum(len(self.text(row, c)) + 1 for c in before)
 
     def interval(self, row: int, column: str, reading: str) -> tuple[int, int] | None:
         """Scaled interval of one cell under a reading; None when the cell holds no value."""
@@ -273,7 +283,7 @@ def _table(raw, spec: TableSpec, match_units: _UnitMatcher) -> Table:
         units = types = pd.Series([None] * len(frame), index=frame.index, dtype=object)
         codes = np.full(len(frame), -1, dtype=np.int64)
     table = Table(spec, raw.file, frame, raw.lines, units, types,
-                  pd.Series(raw.ragged, index=frame.index), codes)
+                  pd.Series(raw.ragged, index=frame.index), codes, raw.plain)
     present = [col for col in spec.numeric_columns if col.name in frame]
     n = max(len(frame), 1)
     per_batch = max(BATCH // n, 1)  # columns parsed together: few kernel calls, bounded memory

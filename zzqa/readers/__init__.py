@@ -30,6 +30,9 @@ class RawTable:
     frame: pd.DataFrame
     lines: np.ndarray
     ragged: np.ndarray  # rows with fewer cells than the header
+    # every row's line is its cells joined by commas, as they are (no quotes, no padding):
+    # a cell's character column can be told from the cells before it
+    plain: bool = False
 
 
 @dataclass

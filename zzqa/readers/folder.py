@@ -66,11 +66,13 @@ def read_text(path: Path, what: str = "table", inside: Path | None = None,
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """The cells of a CSV file as text, the line of each row, and its ragged rows."""
+def read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, bool]:
+    """The cells of a CSV file as text, the line of each row, its ragged rows, and whether
+    each line is its cells joined by commas (read the plain way: see RawTable.plain)."""
     data = files.read(path, "table", path.parent)
     explain(path, data)
     raw = _read_fast(data)
+    plain = raw is not None
     if raw is not None:
         lines, ragged = np.arange(len(raw)) + 2, np.zeros(len(raw), dtype=bool)
     else:
@@ -88,7 +90,7 @@ def read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     twice = sorted(c for c, n in Counter(raw.columns).items() if n > 1)
     if twice:
         raise InputError(path, f"column {twice[0]!r} appears twice in the header", 1)
-    return raw, lines, ragged
+    return raw, lines, ragged, plain
 
 
 def explain(path: Path, data: bytes) -> None:

@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 from ..model import Report
 
-VERSION = "2.0"
+VERSION = "2.1"
 
 
 def _value(v):
