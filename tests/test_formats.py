@@ -4,6 +4,7 @@ CI system shows are the report's, and no input text can break out of its place."
 from __future__ import annotations
 
 import json
+import os
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -170,3 +171,52 @@ def test_cell_offsets_point_at_the_cell_in_its_line(real_report, tmp_path):
     q = period.load(copy, form.load(CHECKS))
     assert q.tables["a2"].cell(7, "plan_industry").offset == 0
     assert q.tables["a3"].cell(0, "major_plan").offset > 0
+
+
+@pytest.fixture(scope="module")
+def sarif_validator():
+    import jsonschema
+    from sarif_schema import schema
+    found = schema()
+    if isinstance(found, str):
+        if os.environ.get("CI"):
+            pytest.fail(found)  # CI has npm: the schema must be checked there
+        pytest.skip(found)
+    return jsonschema.Draft4Validator(found)
+
+
+def test_sarif_of_the_real_period_is_valid_sarif(real_report, sarif_validator):
+    from zzqa.reporters import sarif
+    doc = json.loads(sarif.render(real_report))
+    sarif_validator.validate(doc)
+    run = doc["runs"][0]
+    results = run["results"]
+    assert len(results) == len(real_report.findings)
+    assert sum(r["level"] == "error" for r in results) == real_report.count("error")
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == [t.rule for t in real_report.tallies]
+    s201 = next(r for r in rules if r["id"] == "S201")
+    assert s201["fullDescription"]["text"] == real_report.why["S201"] != ""
+    first = results[0]["locations"][0]["physicalLocation"]
+    assert first["artifactLocation"]["uri"].endswith("data/2020-09/a1_scores.csv")
+    assert first["region"]["startLine"] == 2 and first["region"]["startColumn"] > 1
+    assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
+    fingerprints = [r["partialFingerprints"]["zzqa/v1"] for r in results]
+    assert len(set(fingerprints)) == len(fingerprints)
+
+
+def test_sarif_of_hostile_input_is_valid_and_inert(sarif_validator):
+    from zzqa.reporters import sarif
+    report = hostile_report()
+    report.findings.append(Finding("T004", "error", "missing", "a9", ()))
+    report.findings.append(Finding("S201", "warning", SCRIPT, "a2", (
+        Cell("a 2%.csv", 0, "x", "甲区"), Cell("a2.csv", 3, "y", "乙区", offset=5))))
+    doc = json.loads(sarif.render(report))
+    sarif_validator.validate(doc)
+    results = doc["runs"][0]["results"]
+    assert results[-1]["message"]["text"] == SCRIPT  # JSON: data, not markup
+    assert results[-1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
+        "data/x/a%202%25.csv"
+    assert results[-1]["relatedLocations"][0]["physicalLocation"]["region"] == {
+        "startLine": 3, "startColumn": 5}
+    assert "region" not in results[-2]["locations"][0]["physicalLocation"]

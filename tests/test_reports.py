@@ -16,7 +16,8 @@ PERIODS = sorted(p.name for p in (ROOT / "data").iterdir() if (p / "period.yaml"
 @pytest.mark.parametrize("name, args", [("report.txt", ["--no-color", "--width", "80"]),
                                         ("report.json", ["--format", "json"]),
                                         ("junit.xml", ["--format", "junit"]),
-                                        ("summary.md", ["--format", "markdown"])])
+                                        ("summary.md", ["--format", "markdown"]),
+                                        ("report.sarif", ["--format", "sarif"])])
 def test_checked_in_report_is_current(monkeypatch, period, name, args):
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("ZZQA_CHECKS", raising=False)

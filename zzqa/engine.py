@@ -44,7 +44,8 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=(),
     report = Report(target=str(period.root), period=period.name, tables=sorted(period.tables),
                     checks_dir=_shown(form.source),
                     labels={t.name: f"附件{t.appendix} {t.title} ({t.path})"
-                            for t in form.tables.values()})
+                            for t in form.tables.values()},
+                    why={r.id: r.why for r in rules})
     ctx = Context(period, form, max_listed=max_listed)
     covered = ctx.covered = {name: {c: np.zeros(len(t.raw), bool) for c in t.columns}
                              for name, t in period.tables.items()}

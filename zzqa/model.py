@@ -153,6 +153,7 @@ class Report:
     unexplained: int = 0  # failed checks no single-cell change explains
     systematic: list[Systematic] = field(default_factory=list)  # among the unexplained
     checks_dir: str = ""  # the checks/ folder the form and the rules came from
+    why: dict[str, str] = field(default_factory=dict)  # rule id -> why it must hold
 
     def count(self, severity: str) -> int:
         """Findings of a severity, those beyond the listing limit included."""
