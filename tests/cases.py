@@ -113,4 +113,14 @@ KIND_CASES = {
                  "完成投资891.3亿元。"),
         failing=(_table({"x": "amount"}, "unit,x\n合计,891.29\n甲区,891.29\n"),
                  "完成投资891.3亿元，新签约项目12个。")),
+    "waiver": dict(
+        rules=("rules:\n  - {id: S001, kind: sum_total, title: t, severity: error, why: w, "
+               "table: t}\n  - {id: W002, kind: waiver, problem: stale, title: t, "
+               "severity: warning, why: w}\n"),
+        rule="W002",
+        passing=(_table({"x": "count"}, "unit,x\n合计,4\n甲区,1\n乙区,2\n"), None),
+        failing=(_table({"x": "count"}, "unit,x\n合计,3\n甲区,1\n乙区,2\n"), None),
+        # the same waiver: it accepts the failed sum of the passing case, nothing in the other
+        waivers="waivers:\n  - {rule: S001, cells: [{table: t, unit: 合计}], reason: r, "
+                "accepted_by: me, expires: 2099-01-01}\n"),
 }

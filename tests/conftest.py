@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from zzqa import catalog, engine, form, period
+from zzqa import waivers as waivers_mod
 
 # the compiled-catalog cache of the tests lives in a folder of their own
 os.environ.setdefault("ZZQA_CACHE_DIR", tempfile.mkdtemp(prefix="zzqa-test-cache-"))
@@ -29,7 +30,8 @@ UNITS = {"units": [
 
 
 def tiny(tmp_path: Path, tables: dict[str, tuple[dict, str]], rules: str,
-         extra_units: list | None = None, prose: str | None = None):
+         extra_units: list | None = None, prose: str | None = None,
+         waivers: str | None = None, today=None):
     """Write a checks/ folder and a period with the given tables, run the rules.
 
     tables: name -> (column kinds {column: kind}, CSV text).  Returns the Report.
@@ -66,7 +68,11 @@ def tiny(tmp_path: Path, tables: dict[str, tuple[dict, str]], rules: str,
     shutil.copy(CHECKS / "prose.yaml", checks / "prose.yaml")
     f = form.load(checks)
     c = catalog.load(checks, f)
-    return engine.run(period.load(data, f), f, c)
+    accepted = []
+    if waivers is not None:
+        (checks / "waivers.yaml").write_text(textwrap.dedent(waivers), encoding="utf-8")
+        accepted = waivers_mod.load(checks / "waivers.yaml")
+    return engine.run(period.load(data, f), f, c, waivers=accepted, today=today)
 
 
 def flat(report) -> set[tuple]:

@@ -132,10 +132,15 @@ def cli() -> None:
               callback=lambda ctx, param, value: _outputs(value),
               help=f"Also write the report in FORMAT ({', '.join(NAMES)}) to PATH "
                    "(repeatable; one check, every format).")
+@click.option("--waivers", "waivers_file", type=click.Path(path_type=Path), default=None,
+              help="Findings accepted until a date (default: waivers.yaml in the checks/ "
+                   "folder, when there is one; docs/ci.md).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Judge the waivers' expiry as of this date (default: today).")
 @checks_option("DIRECTORY, else in or above the current folder")
 @debug_option
 def check(directory, fmt, select, ignore, fail_on, color, width, max_findings, outputs,
-          checks) -> None:
+          waivers_file, today, checks) -> None:
     """Check a period folder.
 
     DIRECTORY holds the appendix tables (one CSV each, as printed), bulletin.md and
@@ -147,8 +152,10 @@ def check(directory, fmt, select, ignore, fail_on, color, width, max_findings, o
     form, catalog = load_catalog(checks, directory)
     known_prefixes(catalog, "--select", select)
     known_prefixes(catalog, "--ignore", ignore)
+    accepted = _waivers(waivers_file, form)
     period = period_mod.load(directory, form)
-    report = engine.run(period, form, catalog, select, ignore, max_findings)
+    report = engine.run(period, form, catalog, select, ignore, max_findings, accepted,
+                        today.date() if today else None)
     if not report.tallies:  # nothing would be checked: a gate must not pass on that
         chosen = " ".join([*(f"--select {s}" for s in select), *(f"--ignore {s}" for s in ignore)])
         raise click.UsageError(f"no rule is left to check period {period.name} "
@@ -162,6 +169,47 @@ def check(directory, fmt, select, ignore, fail_on, color, width, max_findings, o
                                     color=tty if color is None else color, fail_on=fail_on)
     click.echo(out, nl=False)
     sys.exit(report.exit_status(fail_on))
+
+
+def _waivers(path: Path | None, form) -> list:
+    """The waivers of --waivers FILE, else of the checks/ folder's waivers.yaml."""
+    from . import waivers
+    if path is None:
+        path = Path(form.source) / "waivers.yaml"
+        if not path.exists():
+            return []
+    return waivers.load(path)
+
+
+@cli.command(short_help="Write findings as waivers to edit.")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--output", "output", type=click.Path(path_type=Path), default=None,
+              help="Write the waivers to this file (default: standard output).")
+@checks_option("DIRECTORY, else in or above the current folder")
+@debug_option
+def baseline(directory, output, checks) -> None:
+    """Write the findings of a period as waivers to edit.
+
+    Every error and warning of DIRECTORY becomes a waiver (one per rule, its cells by
+    table, unit and column) with a reason and a name to fill in and an expiry 90 days from
+    today: edit it, keep what is truly accepted, and save it as checks/waivers.yaml (or
+    pass it with --waivers).
+    """
+    import datetime as dt
+
+    from . import engine, schema, waivers  # noqa: F401  (schema: pandera, used by T rules)
+    from . import period as period_mod
+    imported()
+    form, catalog = load_catalog(checks, directory)
+    report = engine.run(period_mod.load(directory, form), form, catalog)
+    text = waivers.baseline(report.findings, dt.date.today())
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    if output.exists():
+        raise InputError(output, "exists: zzqa baseline never overwrites a file")
+    _write(output, text, directory)
+    click.echo(f"{output}: {text.count('- rule: ')} waivers to edit", err=True)
 
 
 def _outputs(values: tuple[str, ...]) -> list[tuple[str, Path]]:

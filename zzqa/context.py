@@ -38,6 +38,7 @@ class Context:
     # table -> column -> which cells a check that could be evaluated read (the engine marks)
     covered: dict = field(default_factory=dict)
     max_listed: int = 10**9  # findings listed per rule: a kind need not explain more
+    waived: list = field(default_factory=list)  # waivers.Outcome of each waiver (stage waivers)
     _prose: object = None
     _problems: dict | None = None
 

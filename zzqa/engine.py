@@ -12,6 +12,7 @@ an error finding naming the rule and what it reads; the run goes on.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import string
 from fractions import Fraction
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from . import locate, numbers
+from . import waivers as waivers_mod
 from .catalog import Catalog, Rule
 from .checks import FAIL, NOT_PRINTED, PASS, ROUNDING, UNEVALUABLE, Checks
 from .context import Context, Result, Within
@@ -33,7 +35,9 @@ MAX_CELLS = 100  # cells listed per finding; a column sum of a long table reads 
 
 
 def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=(),
-        max_listed: int = MAX_LISTED) -> Report:
+        max_listed: int = MAX_LISTED, waivers=(), today=None) -> Report:
+    """Check the period.  `waivers` (zzqa.waivers.Waiver) accept findings up to their
+    expiry, judged on `today` (default: the date now)."""
     applicable = [r for r in catalog.rules if r.applies(period.name)]
     rules = [r for r in catalog.select(select, ignore) if r.applies(period.name)]
     # a derived rule needs the stages it reads: their rules run too, quietly (no tallies,
@@ -50,6 +54,9 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=(),
     covered = ctx.covered = {name: {c: np.zeros(len(t.raw), bool) for c in t.columns}
                              for name, t in period.tables.items()}
     for stage in STAGES:
+        if stage == "waivers":  # every other finding is stamped: the waivers take theirs
+            report.findings, ctx.waived = waivers_mod.apply(
+                report.findings, list(waivers), today or dt.date.today())
         for rule in sorted(rules + quiet, key=lambda r: r.id):
             if stage == rule.module.STAGE:
                 _run_rule(rule, ctx, report, covered, quiet=rule.id not in chosen,

@@ -56,6 +56,16 @@ class Value:
 
 
 @dataclass(frozen=True)
+class Waived:
+    """The waiver a finding is accepted by (checks/waivers.yaml)."""
+
+    reason: str
+    accepted_by: str
+    expires: str  # YYYY-MM-DD
+    where: str  # file:line of the waiver
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     severity: str
@@ -69,6 +79,7 @@ class Finding:
     suggestion: str | None = None
     checks: tuple[str, ...] = ()
     read: int = 0  # cells the check read, when more than `cells` lists (a long column sum)
+    waived: Waived | None = None  # accepted by a waiver: shown and counted, never failing
 
     def sort_key(self) -> tuple:
         first = self.cells[0] if self.cells else Cell("", 0, "")
@@ -156,11 +167,16 @@ class Report:
     why: dict[str, str] = field(default_factory=dict)  # rule id -> why it must hold
 
     def count(self, severity: str) -> int:
-        """Findings of a severity, those beyond the listing limit included."""
+        """Findings of a severity, those beyond the listing limit included, the waived
+        ones not (`waived`)."""
         beyond = sum(t.unlisted for t in self.tallies if t.severity == severity)
         if severity == "info":
             beyond += sum(t.unlisted_infos for t in self.tallies)
-        return sum(1 for f in self.findings if f.severity == severity) + beyond
+        return sum(1 for f in self.findings if f.severity == severity and not f.waived) + beyond
+
+    @property
+    def waived(self) -> int:
+        return sum(1 for f in self.findings if f.waived)
 
     @property
     def checks(self) -> dict[str, int]:
@@ -174,4 +190,4 @@ class Report:
 
     def exit_status(self, fail_on: str = "error") -> int:
         worst = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
-        return 1 if any(f.severity in worst for f in self.findings) else 0
+        return 1 if any(self.count(severity) for severity in worst) else 0

@@ -5,7 +5,8 @@ Every kind module declares the same things, and the engine knows kinds only thro
 - `PREFIX`: the letter its rules' ids start with (`S201` is a sum_total rule);
 - `STAGE`: when it runs, one of STAGES — `schema` (the tables as read), `table` (arithmetic
   on the cells), `prose` (the prose against the tables), `derived` (what earlier stages
-  left: checks that hold only within rounding, prose numbers no claim took);
+  left: checks that hold only within rounding, prose numbers no claim took), `waivers`
+  (after the findings of the others are stamped and the waivers applied to them);
 - `OPTIONS`: the JSON Schema of the parameters a rule of the kind takes;
 - `MESSAGE`: the message template of its findings (or a dict of templates by variant),
   and `FIELDS`: the fields those templates may use (checked when the catalog loads);
@@ -31,9 +32,10 @@ from . import (
     schema,
     sum_total,
     unlinked,
+    waiver,
 )
 
-STAGES = ("schema", "table", "prose", "derived")
+STAGES = ("schema", "table", "prose", "derived", "waivers")
 
 REGISTRY = {
     "schema": schema,
@@ -50,4 +52,5 @@ REGISTRY = {
     "coverage": coverage,
     "blank": blank,
     "checked": checked,
+    "waiver": waiver,
 }

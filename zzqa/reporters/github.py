@@ -30,12 +30,15 @@ def render(report: Report, width: int | None = None, color: bool = False,
             props["line"] = str(c.line)
         props["title"] = f"{f.rule} {c.unit or ''} {c.column}".strip() if c else f.rule
         body = ",".join(f"{k}={_property(v)}" for k, v in props.items())
+        if f.waived:  # shown, never failing: a notice that says so
+            lines.append(f"::notice {body}::{_message('waived: ' + f.message)}")
+            continue
         lines.append(f"::{LEVEL[f.severity]} {body}::{_message(f.message)}")
     c = report.checks
     lines.append("::notice title=zzqa::" + _message(
         f"period {report.period}: {c['checks']} checks, {c['failed']} failed; "
         f"{report.count('error')} errors, {report.count('warning')} warnings, "
-        f"{report.count('info')} infos"))
+        f"{report.count('info')} infos" + (f", {report.waived} waived" if report.waived else "")))
     return "\n".join(lines) + "\n"
 
 

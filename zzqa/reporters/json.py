@@ -31,6 +31,7 @@ def document(report: Report) -> dict:
             "cells_total": report.cells_total,
             "cells_covered": report.cells_covered,
             "prose": report.prose_tally,
+            "waived": report.waived,
             "suspects": len(report.suspects),
             "unexplained": report.unexplained,
         },
@@ -49,6 +50,7 @@ def document(report: Report) -> dict:
                 "expected": _value(f.expected), "actual": _value(f.actual),
                 "miss": f.miss, "reading": f.reading, "suggestion": f.suggestion,
                 "checks": list(f.checks),
+                "waived": asdict(f.waived) if f.waived else None,
             }
             for f in report.findings
         ],

@@ -3,10 +3,11 @@
 Each rule is a `<testsuite>` named "RULE title" with its checks counted; each listed
 finding at or above --fail-on is a `<testcase>` with a `<failure>` (its message, then the
 cells and the arithmetic in the body), a finding below it a passing test case whose
-`<system-out>` says what was found, and a check that could not be evaluated a `<skipped>`
-test case.  The checks that passed are one test case per rule ("N checks passed"), and the
-failures beyond the listing limit one failing test case that counts them, so that the
-totals a CI system shows are the report's.  Written with ElementTree: every string is
+`<system-out>` says what was found, and a check that could not be evaluated or a finding
+a waiver accepts a `<skipped>` test case (with the waiver's reason).  The checks that
+passed are one test case per rule ("N checks passed"), and the failures beyond the listing
+limit one failing test case that counts them, so that the totals a CI system shows are
+the report's.  Written with ElementTree: every string is
 escaped, and characters XML 1.0 cannot hold (control characters from a unit name) print
 escaped (`inert`).
 """
@@ -46,7 +47,12 @@ def render(report: Report, width: int | None = None, color: bool = False,
             if f.cells:
                 case.set("line", str(f.cells[0].line))
             counts["tests"] += 1
-            if f.severity == "info":
+            if f.waived:
+                w = f.waived
+                ET.SubElement(case, "skipped", message=_x(
+                    f"waived until {w.expires} by {w.accepted_by}: {w.reason}"))
+                counts["skipped"] += 1
+            elif f.severity == "info":
                 ET.SubElement(case, "skipped", message=_x(f.message))
                 counts["skipped"] += 1
             elif f.severity in failing:

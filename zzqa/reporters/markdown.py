@@ -28,11 +28,12 @@ def render(report: Report, width: int | None = None, color: bool = False,
     out = [f"## zzqa check {esc(report.target)} — period {esc(report.period)}", "",
            verdict, "",
            "| checks | passed | within rounding | failed | unevaluable | errors | warnings | "
-           "infos | cells covered |",
-           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+           "infos | waived | cells covered |",
+           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
            f"| {c['checks']} | {c['passed']} | {c['within_rounding']} | {c['failed']} | "
            f"{c['unevaluable']} | {report.count('error')} | {report.count('warning')} | "
-           f"{report.count('info')} | {report.cells_covered} / {report.cells_total} |", ""]
+           f"{report.count('info')} | {report.waived} | {report.cells_covered} / "
+           f"{report.cells_total} |", ""]
     if report.prose:
         t = report.prose_tally
         out += [f"Prose numbers: {t['verified']} verified · {t['contradicted']} contradicted · "
@@ -59,7 +60,11 @@ def render(report: Report, width: int | None = None, color: bool = False,
     for f in report.findings:
         cell = f.cells[0] if f.cells else None
         where = f"`{_code(cell.file)}:{cell.line}` {esc(cell.column)}" if cell else esc(f.table)
-        line = f"- **{f.severity} {esc(f.rule)}** {where}: {esc(f.message)}\n"
+        what = f"waived {f.severity}" if f.waived else f.severity
+        line = f"- **{what} {esc(f.rule)}** {where}: {esc(f.message)}"
+        if f.waived:
+            line += f" — *waived until {esc(f.waived.expires)}: {esc(f.waived.reason)}*"
+        line += "\n"
         if len(text) + len(line) > limit - 200:
             break
         text += ("\n" if not shown else "") + line

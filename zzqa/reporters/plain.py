@@ -1,4 +1,5 @@
-"""One line per finding, `file:line:column: SEVERITY RULE message`, for grep and editors.
+"""One line per finding, `file:line:column: SEVERITY RULE message`, for grep and editors
+(a finding a waiver accepts: `WAIVED SEVERITY`).
 
 Control characters from the input, newlines included, print escaped (`inert`): one finding
 stays one line, and nothing in a message can drive the terminal.
@@ -20,5 +21,6 @@ def render(report: Report, width: int | None = None, color: bool = False,
         c = f.cells[0] if f.cells else None
         path = posixpath.join(report.target, c.file) if c else report.target
         where = f"{path}:{c.line}:{c.column}" if c else f"{path}:0:"
-        lines.append(inert(f"{where}: {f.severity.upper()} {f.rule} {f.message}"))
+        severity = f"WAIVED {f.severity.upper()}" if f.waived else f.severity.upper()
+        lines.append(inert(f"{where}: {severity} {f.rule} {f.message}"))
     return "\n".join(lines) + ("\n" if lines else "")

@@ -57,7 +57,7 @@ def render(report: Report, width: int | None = None, color: bool = False,
         "properties": {
             "period": report.period, "target": report.target, **c,
             "errors": report.count("error"), "warnings": report.count("warning"),
-            "infos": report.count("info"),
+            "infos": report.count("info"), "waived": report.waived,
             "unlisted": sum(t.unlisted + t.unlisted_infos for t in report.tallies),
             "cells_total": report.cells_total, "cells_covered": report.cells_covered,
         },
@@ -90,6 +90,11 @@ def _result(report: Report, f: Finding, rule_index: int) -> dict:
         props["suggestion"] = f.suggestion
     if f.read > len(cells):
         props["cells_read"] = f.read
+    if f.waived:  # accepted: code-scanning views show it as dismissed, with the reason
+        w = f.waived
+        out["suppressions"] = [{"kind": "external", "status": "accepted",
+                                "justification": f"{w.reason} (accepted by {w.accepted_by} "
+                                                 f"until {w.expires}; {w.where})"}]
     if props:
         out["properties"] = props
     return out

@@ -54,6 +54,8 @@ def _summary(console: Console, r: Report) -> None:
     for sev in ("error", "warning", "info"):
         line.append(_count(r.count(sev), sev), style=STYLE[sev] if r.count(sev) else "")
         line.append(", " if sev != "info" else "")
+    if r.waived:
+        line.append(f" ({r.waived} waived)", style="green")
     console.print(line)
 
 
@@ -167,7 +169,9 @@ def _findings(console: Console, r: Report) -> None:
         _heading(console, title)
         for f in findings:
             head = Text()
-            head.append(f"{f.severity:<7}", style=STYLE[f.severity])
+            if f.waived:
+                head.append("waived ", style="green")
+            head.append(f"{f.severity:<7}", style="dim" if f.waived else STYLE[f.severity])
             head.append(inert(f" {f.rule}  "))
             if f.cells:
                 c = f.cells[0]
@@ -176,6 +180,10 @@ def _findings(console: Console, r: Report) -> None:
                     head.append(inert(f"  {c.unit} › {c.label}" if c.unit else f"  {c.label}"))
             parts = [head, _indented(f.message, "", newlines=True)]
             notes = [f"needed by {check}" for check in f.checks]
+            if f.waived:
+                w = f.waived
+                notes.append(f"waived until {w.expires} by {w.accepted_by} ({w.where}): "
+                             f"{w.reason}")
             notes += [f"· {c.file}:{c.line}:{c.column}  {c.unit} › {c.label}"
                       for c in f.cells[1:MAX_CELLS + 1]]
             read = max(f.read, len(f.cells))

@@ -1,0 +1,140 @@
+"""Waivers: accepted findings are shown and counted but never fail the gate, until their
+date; expired and stale waivers are findings of their own (W001, W002)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+from test_cli import SCHEMA
+
+from zzqa.cli import cli
+
+from conftest import CHECKS, REAL, ROOT
+
+EXAMPLE = ROOT / "docs" / "examples" / "waivers-2020-09.yaml"
+
+
+def run(*args, period=REAL):
+    res = CliRunner().invoke(cli, ["check", str(period), "--checks", str(CHECKS),
+                                   "--format", "json", *args])
+    assert res.exit_code in (0, 1), res.output
+    doc = json.loads(res.output)
+    jsonschema.validate(doc, SCHEMA)
+    return res.exit_code, doc
+
+
+def test_the_example_waives_the_24_score_findings_only(real_report):
+    code, doc = run("--waivers", str(EXAMPLE), "--today", "2026-11-29")
+    waived = [f for f in doc["findings"] if f["waived"]]
+    assert len(waived) == doc["summary"]["waived"] == 24
+    assert {f["rule"] for f in waived} == {"B101"}
+    assert all(f["waived"]["where"].endswith("waivers-2020-09.yaml:9") for f in waived)
+    # the gate fails on the remaining errors, exactly those
+    errors = [f for f in doc["findings"] if f["severity"] == "error" and not f["waived"]]
+    genuine = [f for f in real_report.findings if f.severity == "error" and f.rule != "B101"]
+    assert len(errors) == doc["summary"]["errors"] == len(genuine) == 6 and code == 1
+    assert {r["rule"] for r in doc["rules"] if r["failed"]} >= {"B101"}  # checks still failed
+
+
+def test_an_expired_waiver_fails_again_and_says_so():
+    code, doc = run("--waivers", str(EXAMPLE), "--today", "2027-07-01")
+    assert doc["summary"]["waived"] == 0 and doc["summary"]["errors"] == 31 and code == 1
+    (w001,) = [f for f in doc["findings"] if f["rule"] == "W001"]
+    assert "expired on 2027-06-30: its 24 findings count again" in w001["message"]
+    assert w001["cells"][0]["line"] == 9
+    _, doc = run("--waivers", str(EXAMPLE), "--today", "2027-06-30")  # the last day counts
+    assert doc["summary"]["waived"] == 24
+
+
+def test_waivers_name_cells_not_lines_so_they_survive_reordering(tmp_path):
+    period = tmp_path / "p"
+    shutil.copytree(REAL, period)
+    a1 = period / "a1_scores.csv"
+    head, *rows = a1.read_text(encoding="utf-8").splitlines()
+    a1.write_text("\n".join([head, *reversed(rows)]) + "\n", encoding="utf-8")
+    _, doc = run("--waivers", str(EXAMPLE), "--today", "2026-11-29", period=period)
+    assert doc["summary"]["waived"] == 24
+
+
+def test_a_stale_waiver_is_reported(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8") + (
+        "  - rule: S201\n    cells: [{table: a2, unit: 醴陵市, column: done_total}]\n"
+        "    reason: none\n    accepted_by: me\n    expires: 2030-01-01\n")
+    path = tmp_path / "w.yaml"
+    path.write_text(text, encoding="utf-8")
+    _, doc = run("--waivers", str(path), "--today", "2026-11-29")
+    (w002,) = [f for f in doc["findings"] if f["rule"] == "W002"]
+    assert w002["severity"] == "warning" and "matches no finding" in w002["message"]
+    assert w002["cells"][0]["line"] == len(EXAMPLE.read_text(encoding="utf-8").splitlines()) + 1
+
+
+def test_the_checks_folders_waivers_are_the_default(tmp_path):
+    checks = tmp_path / "checks"
+    shutil.copytree(CHECKS, checks)
+    shutil.copy(EXAMPLE, checks / "waivers.yaml")
+    res = CliRunner().invoke(cli, ["check", str(REAL), "--checks", str(checks), "--format",
+                                   "json", "--today", "2026-11-29"])
+    assert json.loads(res.output)["summary"]["waived"] == 24
+
+
+@pytest.mark.parametrize("text, message, line", [
+    ("waivers:\n  - {rule: B101, cells: [{column: x}], reason: r, accepted_by: me,"
+     " expires: soon}\n", "not a date", 2),
+    ("waivers:\n  - rule: B101\n    cells: [{column: x}]\n    accepted_by: me\n"
+     "    expires: 2030-01-01\n", "'reason' is a required property", 2),
+    ("waivers:\n  - {rule: B101, cells: [{row: 3}], reason: r, accepted_by: me,"
+     " expires: 2030-01-01}\n", "Additional properties", 2),
+    ("waivers:\n  - {rule: B101, cells: [], reason: r, accepted_by: me,"
+     " expires: 2030-01-01}\n", "should be non-empty", 2),
+])
+def test_a_bad_waiver_file_names_its_line(tmp_path, text, message, line):
+    path = tmp_path / "w.yaml"
+    path.write_text(text, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["check", str(REAL), "--checks", str(CHECKS),
+                                   "--waivers", str(path)])
+    assert res.exit_code == 2 and message in res.output and f"w.yaml:{line}" in res.output
+
+
+def test_findings_not_listed_still_fail_when_the_listed_ones_are_waived():
+    code, doc = run("--waivers", str(EXAMPLE), "--today", "2026-11-29", "--select", "B1",
+                    "--max-findings", "1")
+    assert doc["summary"]["waived"] == 1 and doc["summary"]["errors"] == 23 and code == 1
+
+
+def test_baseline_writes_waivers_that_accept_everything(tmp_path):
+    out = tmp_path / "w.yaml"
+    res = CliRunner().invoke(cli, ["baseline", str(REAL), "--checks", str(CHECKS),
+                                   "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    text = out.read_text(encoding="utf-8")
+    assert "TODO: why these findings are accepted" in text
+    code, doc = run("--waivers", str(out), "--fail-on", "warning")
+    assert code == 0 and doc["summary"]["errors"] == doc["summary"]["warnings"] == 0
+    assert doc["summary"]["waived"] == 41
+    res = CliRunner().invoke(cli, ["baseline", str(REAL), "--checks", str(CHECKS),
+                                   "--output", str(out)])
+    assert res.exit_code == 2 and "never overwrites" in res.output
+
+
+def test_waived_findings_in_every_format(tmp_path):
+    import xml.etree.ElementTree as ET
+    res = CliRunner().invoke(cli, [
+        "check", str(REAL), "--checks", str(CHECKS), "--waivers", str(EXAMPLE),
+        "--today", "2026-11-29", "--format", "plain",
+        "--output", f"junit={tmp_path / 'j.xml'}", "--output", f"sarif={tmp_path / 's.sarif'}",
+        "--output", f"github={tmp_path / 'g.txt'}", "--output", f"markdown={tmp_path / 'm.md'}"])
+    assert res.output.count(" WAIVED ERROR B101 ") == 24
+    root = ET.parse(tmp_path / "j.xml").getroot()
+    assert int(root.get("failures")) == 6
+    assert sum("waived until 2027-06-30" in (s.get("message") or "")
+               for s in root.iter("skipped")) == 24
+    sarif = json.loads((tmp_path / "s.sarif").read_text(encoding="utf-8"))
+    suppressed = [r for r in sarif["runs"][0]["results"] if r.get("suppressions")]
+    assert len(suppressed) == 24 and suppressed[0]["suppressions"][0]["status"] == "accepted"
+    github = (tmp_path / "g.txt").read_text(encoding="utf-8").splitlines()
+    assert sum(x.startswith("::error ") for x in github) == 6
+    assert "| 24 |" in (tmp_path / "m.md").read_text(encoding="utf-8")
