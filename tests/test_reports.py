@@ -17,7 +17,8 @@ PERIODS = sorted(p.name for p in (ROOT / "data").iterdir() if (p / "period.yaml"
                                         ("report.json", ["--format", "json"]),
                                         ("junit.xml", ["--format", "junit"]),
                                         ("summary.md", ["--format", "markdown"]),
-                                        ("report.sarif", ["--format", "sarif"])])
+                                        ("report.sarif", ["--format", "sarif"]),
+                                        ("report.html", ["--format", "html"])])
 def test_checked_in_report_is_current(monkeypatch, period, name, args):
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("ZZQA_CHECKS", raising=False)

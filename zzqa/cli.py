@@ -161,6 +161,8 @@ def check(directory, fmt, select, ignore, fail_on, color, width, max_findings, o
         raise click.UsageError(f"no rule is left to check period {period.name} "
                                f"({chosen or 'every rule is scoped to other periods'})")
     report.target = str(directory).rstrip("/") or "."
+    if "html" in (fmt, *(name for name, _ in outputs)):  # it shows the tables as printed
+        report.printed = engine.printed(period, form)
     for name, path in outputs:  # the files first: a terminal that goes away loses none
         _write(path, reporters.get(name).render(report, width=width or 100, color=False,
                                                 fail_on=fail_on), directory)

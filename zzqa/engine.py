@@ -26,7 +26,7 @@ from .checks import FAIL, NOT_PRINTED, PASS, ROUNDING, UNEVALUABLE, Checks
 from .context import Context, Result, Within
 from .form import Form
 from .kinds import STAGES
-from .model import Finding, Report, RuleTally, UncoveredCell, Value
+from .model import Finding, Printed, PrintedTable, Report, RuleTally, UncoveredCell, Value
 from .numbers import NUMBER
 from .period import Period
 
@@ -249,3 +249,26 @@ def _coverage(period: Period, rules: list[Rule], covered: dict, report: Report) 
                 reason = (f"its checks ({', '.join(readers)}) could not be evaluated or skip "
                           "this row" if readers else "no selected rule reads this column")
                 report.uncovered.append(UncoveredCell(table.cell(int(row), column), reason))
+
+
+MAX_PRINTED_ROWS = 2000  # rows per table a report shows as printed; the others are counted
+
+
+def printed(period: Period, form: Form) -> Printed:
+    """The period's tables and prose as printed, for a report that shows them."""
+    tables = []
+    for name, spec in form.tables.items():
+        t = period.tables.get(name)
+        if t is None:
+            continue
+        titles = {c.name: c.title for c in spec.columns}
+        cols = [str(c) for c in t.raw.columns]
+        n = min(len(t.raw), MAX_PRINTED_ROWS)
+        cells = t.raw.iloc[:n].astype(str).values.tolist()
+        lines = [int(x) for x in list(t.lines[:n])]
+        label = f"附件{spec.appendix} {spec.title}" if spec.appendix else spec.title
+        tables.append(PrintedTable(name, label, t.file, spec.unit_of_measure,
+                                   tuple((c, titles.get(c, c)) for c in cols),
+                                   tuple(zip(lines, map(tuple, cells), strict=True)),
+                                   len(t.raw) - n))
+    return Printed(tuple(tables), period.prose, period.prose_file)

@@ -148,6 +148,28 @@ class Systematic:
     checks: int
 
 
+@dataclass(frozen=True)
+class PrintedTable:
+    """One appendix as printed, for a report that shows the tables (HTML)."""
+
+    name: str
+    title: str  # 附件N and its title
+    file: str
+    unit_of_measure: str
+    columns: tuple[tuple[str, str], ...]  # (column id, header path "A › B") in file order
+    rows: tuple[tuple[int, tuple[str, ...]], ...]  # (line, cells as printed)
+    more: int = 0  # rows not carried (a long synthetic table)
+
+
+@dataclass(frozen=True)
+class Printed:
+    """The period as printed: its tables and its prose."""
+
+    tables: tuple[PrintedTable, ...]
+    prose: str | None
+    prose_file: str | None
+
+
 @dataclass
 class Report:
     target: str
@@ -165,6 +187,7 @@ class Report:
     systematic: list[Systematic] = field(default_factory=list)  # among the unexplained
     checks_dir: str = ""  # the checks/ folder the form and the rules came from
     why: dict[str, str] = field(default_factory=dict)  # rule id -> why it must hold
+    printed: Printed | None = None  # the period as printed, when a report shows it (HTML)
 
     def count(self, severity: str) -> int:
         """Findings of a severity, those beyond the listing limit included, the waived

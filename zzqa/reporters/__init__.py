@@ -13,7 +13,7 @@ pays for nothing): this package itself imports only the standard library.
 import re
 from importlib import import_module
 
-NAMES = ("github", "json", "junit", "markdown", "plain", "sarif", "text")
+NAMES = ("github", "html", "json", "junit", "markdown", "plain", "sarif", "text")
 
 # C0 and C1 controls, DEL, and the bidirectional overrides: in a unit name, a header or a
 # message they could colour the terminal, move the cursor or reorder what is shown.
