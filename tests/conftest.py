@@ -90,3 +90,11 @@ def make(tmp_path):
 def real_report():
     f = form.load(CHECKS)
     return engine.run(period.load(REAL, f), f, catalog.load(CHECKS, f))
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Every test starts in English, whatever a test before it chose (--lang zh)."""
+    from zzqa import i18n
+    i18n.use("en")
+    yield

@@ -18,9 +18,13 @@ PERIODS = sorted(p.name for p in (ROOT / "data").iterdir() if (p / "period.yaml"
                                         ("junit.xml", ["--format", "junit"]),
                                         ("summary.md", ["--format", "markdown"]),
                                         ("report.sarif", ["--format", "sarif"]),
-                                        ("report.html", ["--format", "html"])])
+                                        ("report.html", ["--format", "html"]),
+                                        ("report.zh.txt", ["--no-color", "--width", "80",
+                                                           "--lang", "zh"])])
 def test_checked_in_report_is_current(monkeypatch, period, name, args):
     monkeypatch.chdir(ROOT)
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):  # the reports are in English
+        monkeypatch.delenv(var, raising=False)
     monkeypatch.delenv("ZZQA_CHECKS", raising=False)
     result = CliRunner().invoke(cli, ["check", f"data/{period}", *args])
     stored = (ROOT / "reports" / period / name).read_text(encoding="utf-8")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import click
 
+from . import i18n
 from .model import InputError
 from .reporters import NAMES, inert  # cheap: the package imports a format only on use
 
@@ -78,6 +79,16 @@ def _debug(ctx: click.Context, _param, value: bool) -> None:
     if value:
         ctx.meta[DEBUG] = True
 
+
+def _lang(ctx: click.Context, _param, value: str | None) -> None:
+    from . import i18n
+    i18n.use(value)
+
+
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+                           expose_value=False, callback=_lang, is_eager=True,
+                           help="Language of the report: zh (中文) or en (default: the "
+                                "environment's locale, else en).")
 
 debug_option = click.option("--debug", is_flag=True, expose_value=False, callback=_debug,
                             help="On an internal error, print its full traceback.")
@@ -138,6 +149,7 @@ def cli() -> None:
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Judge the waivers' expiry as of this date (default: today).")
 @checks_option("DIRECTORY, else in or above the current folder")
+@lang_option
 @debug_option
 def check(directory, fmt, select, ignore, fail_on, color, width, max_findings, outputs,
           waivers_file, today, checks) -> None:
@@ -188,6 +200,7 @@ def _waivers(path: Path | None, form) -> list:
 @click.option("--output", "output", type=click.Path(path_type=Path), default=None,
               help="Write the waivers to this file (default: standard output).")
 @checks_option("DIRECTORY, else in or above the current folder")
+@lang_option
 @debug_option
 def baseline(directory, output, checks) -> None:
     """Write the findings of a period as waivers to edit.
@@ -260,6 +273,7 @@ def _write(path: Path, text: str, checked: Path) -> None:
 @click.option("--period", "period_dir", type=click.Path(path_type=Path), default=None,
               help="Count the checks each rule expands to on this period folder.")
 @checks_option("the --period folder, else in or above the current folder")
+@lang_option
 @debug_option
 def rules(period_dir, checks) -> None:
     """List the rules of the catalog.
@@ -278,12 +292,14 @@ def rules(period_dir, checks) -> None:
     for r in catalog.rules:
         n = f"{counts.get(r.id, '-'):>5}  " if period_dir else ""
         scope = f"  [{r.since or '…'} – {r.until or '…'}]" if r.since or r.until else ""
-        click.echo(inert(f"{r.id}  {r.kind:<12} {r.severity:<7} {n}{r.title}{scope}"))
+        title = i18n.title(r.title, form.source)
+        click.echo(inert(f"{r.id}  {r.kind:<12} {r.severity:<7} {n}{title}{scope}"))
 
 
 @cli.command()
 @click.argument("rule_id")
 @checks_option("the current folder")
+@lang_option
 @debug_option
 def explain(rule_id, checks) -> None:
     """Explain why a rule must hold.
@@ -295,7 +311,7 @@ def explain(rule_id, checks) -> None:
     rule = catalog.get(rule_id)
     if rule is None:
         raise InputError("checks/rules", f"no rule {rule_id!r}; `zzqa rules` lists them")
-    click.echo(inert(f"{rule.id}  {rule.title}") + "\n")
+    click.echo(inert(f"{rule.id}  {i18n.title(rule.title, form.source)}") + "\n")
     click.echo(inert(f"kind: {rule.kind}    severity: {rule.severity}    defined in: "
                      f"{Path(form.source) / 'rules' / rule.file}:{rule.line}"))
     if rule.aliases:

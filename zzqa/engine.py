@@ -19,12 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from . import locate, numbers
+from . import i18n, locate, numbers
 from . import waivers as waivers_mod
 from .catalog import Catalog, Rule
 from .checks import FAIL, NOT_PRINTED, PASS, ROUNDING, UNEVALUABLE, Checks
 from .context import Context, Result, Within
 from .form import Form
+from .i18n import _
 from .kinds import STAGES
 from .model import Finding, Printed, PrintedTable, Report, RuleTally, UncoveredCell, Value
 from .numbers import NUMBER
@@ -51,6 +52,7 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=(),
                             for t in form.tables.values()},
                     why={r.id: r.why for r in rules})
     ctx = Context(period, form, max_listed=max_listed)
+    i18n.catalog(form.source)
     covered = ctx.covered = {name: {c: np.zeros(len(t.raw), bool) for c in t.columns}
                              for name, t in period.tables.items()}
     for stage in STAGES:
@@ -76,7 +78,7 @@ def _run_rule(rule: Rule, ctx: Context, report: Report, covered: dict, quiet: bo
               max_listed: int = MAX_LISTED) -> None:
     """Run one rule and keep what it found; a quiet rule only leaves its results in the
     context for the later stages (its checks held within rounding, its prose verdicts)."""
-    tally = RuleTally(rule.id, rule.title, rule.kind, rule.severity)
+    tally = RuleTally(rule.id, i18n.title(rule.title), rule.kind, rule.severity)
     why = _cannot_run(rule, ctx.period)
     if quiet:
         if not why:
@@ -90,7 +92,8 @@ def _run_rule(rule: Rule, ctx: Context, report: Report, covered: dict, quiet: bo
     report.tallies.append(tally)
     if why:
         tally.checks = tally.unevaluable = 1
-        report.findings.append(Finding(rule.id, "info", f"could not evaluate: {why[1]}",
+        report.findings.append(Finding(rule.id, "info",
+                                       _("could not evaluate: {why}").format(why=why[1]),
                                        why[0], ()))
         return
     try:
@@ -118,7 +121,7 @@ def _run_rule(rule: Rule, ctx: Context, report: Report, covered: dict, quiet: bo
 def _failed(rule: Rule, ctx: Context, exc: Exception) -> Finding:
     reads = sorted({t for t, _ in rule.reads})
     on = f" on {', '.join(_file(ctx.period, t) for t in reads)}" if reads else ""
-    return Finding(rule.id, "error", f"the rule failed to run{on}: {type(exc).__name__}: "
+    return Finding(rule.id, "error", _("the rule failed to run") + f"{on}: {type(exc).__name__}: "
                    f"{' '.join(str(exc).split())}", reads[0] if reads else "", ())
 
 
@@ -204,8 +207,8 @@ def _stamp_all(rule: Rule, checks: Checks, ctx: Context, room: int) -> list[Find
                       for r in refs[:MAX_CELLS])
         table = checks.table_of(i) or rule.params.get("table", "")
         if checks.status[i] == UNEVALUABLE:
-            found = Finding(rule.id, "info", f"{checks.label(i)}: could not evaluate: "
-                            f"{checks.reason(i)}", table, cells)
+            found = Finding(rule.id, "info", _("{label}: could not evaluate: {why}").format(
+                label=checks.label(i), why=checks.reason(i)), table, cells)
         else:
             found = stamp(rule, checks.label(i), cells, checks.explain(i), table)
         out.append(found if len(refs) <= MAX_CELLS else dataclasses.replace(found,
@@ -216,7 +219,8 @@ def _stamp_all(rule: Rule, checks: Checks, ctx: Context, room: int) -> list[Find
 def stamp(rule: Rule, label: str, cells: tuple, d, table: str) -> Finding:
     """The one way a finding is made: the rule's id, severity and template (its own
     `message`, else its kind's), the discrepancy's fields and numbers, the cells."""
-    template = rule.template(d.variant)
+    template = rule.template(d.variant)  # the kind's (English: translated) or the rule's own
+    template = i18n.title(template) if rule.message is not None else _(template)
     fields = {"label": label, "expected": show(d.expected), "actual": show(d.actual),
               "miss": _num(d.miss), **d.fields}
     return Finding(rule.id, rule.severity, render(template, fields), table, cells,

@@ -23,13 +23,15 @@ from __future__ import annotations
 import numpy as np
 
 from ..checks import FAIL, UNEVALUABLE, Discrepancy, Listed
+from ..i18n import N_
 from ..numbers import BLANK
 
 PREFIX = "V"
 STAGE = "derived"
 NEEDS = ("table",)  # the checks that could not be evaluated
 OPTIONS = {"properties": {}}
-MESSAGE = "{label} is blank: {count} check(s) could not be evaluated ({checks})"
+MESSAGE = N_("{label} is blank: {count} check(s) could not be evaluated ({checks})")
+
 FIELDS = ("label", "count", "checks")
 
 

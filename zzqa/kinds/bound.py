@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import numbers
 from ..checks import Checks, Discrepancy, Read, decide, unevaluable
+from ..i18n import N_
 from ..model import LOOSE, STRICT, Value
 from ..numbers import BLANK
 
@@ -36,7 +37,8 @@ OPTIONS = {
         "min": {"type": "number"},
     },
 }
-MESSAGE = "{label}: printed {actual}, but the column allows {expected} points (off by {miss})"
+MESSAGE = N_("{label}: printed {actual}, but the column allows {expected} points (off by {miss})")
+
 FIELDS = ("label", "expected", "actual", "miss")
 
 

@@ -18,13 +18,15 @@ table prints a number — the period was not checked.
 from __future__ import annotations
 
 from ..checks import FAIL, PASS, Discrepancy, Listed
+from ..i18n import N_
 from ..numbers import NUMBER
 
 PREFIX = "V"
 STAGE = "derived"
 NEEDS = ("table", "prose")  # the cells their checks read
 OPTIONS = {"properties": {}}
-MESSAGE = "nothing in the period was checked: {reason}"
+MESSAGE = N_("nothing in the period was checked: {reason}")
+
 FIELDS = ("label", "reason")
 
 

@@ -23,6 +23,7 @@ rounded, or divided by the wrong base misinforms exactly them.
 from __future__ import annotations
 
 from .. import claims, expr
+from ..i18n import N_
 from ..prose import compiled, placeholders
 
 PREFIX = "C"
@@ -36,9 +37,9 @@ OPTIONS = {
     },
 }
 MESSAGE = {
-    None: ("prose says {actual} but {source} gives {expected} "
+    None: N_("prose says {actual} but {source} gives {expected} "
            "(the prose figure misses it by {miss})"),
-    "unit-mixup": ("prose says {actual} with 万 and 亿 exchanged: {source} gives {expected} "
+    "unit-mixup": N_("prose says {actual} with 万 and 亿 exchanged: {source} gives {expected} "
                    "in the other unit (the figure is off by {miss})"),
 }
 FIELDS = ("label", "actual", "expected", "source", "miss", "name")

@@ -20,13 +20,15 @@ from __future__ import annotations
 import numpy as np
 
 from ..checks import FAIL, Discrepancy, Listed
+from ..i18n import N_
 from ..numbers import NUMBER
 
 PREFIX = "V"
 STAGE = "derived"
 NEEDS = ("table", "prose")  # the cells their checks read
 OPTIONS = {"properties": {}}
-MESSAGE = "{label} is read by no check that could be evaluated: {reason}"
+MESSAGE = N_("{label} is read by no check that could be evaluated: {reason}")
+
 FIELDS = ("label", "reason")
 
 

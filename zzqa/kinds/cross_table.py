@@ -23,6 +23,7 @@ import numpy as np
 
 from ..checks import Linear, Operand, unevaluable
 from ..formula import FormulaError, parse
+from ..i18n import N_
 
 PREFIX = "X"
 STAGE = "table"
@@ -34,7 +35,8 @@ OPTIONS = {
         "rows": {"enum": ["all", "units", "total"]},
     },
 }
-MESSAGE = "{label}: {formula} — {expected} expected, {actual} printed (misses by {miss})"
+MESSAGE = N_("{label}: {formula} — {expected} expected, {actual} printed (misses by {miss})")
+
 FIELDS = ("label", "expected", "actual", "miss", "formula")
 
 

@@ -23,13 +23,15 @@ be reported as "exact with 0.21".
 from __future__ import annotations
 
 from .. import precision
+from ..i18n import N_
 
 PREFIX = "D"
 STAGE = "derived"
 NEEDS = ("table",)  # the checks of the table stage that held only within rounding
 OPTIONS = {"properties": {}}
-MESSAGE = ("{unit} {printed!r} is printed with fewer decimals than its column ({decimals}); "
+MESSAGE = N_("{unit} {printed!r} is printed with fewer decimals than its column ({decimals}); "
            "{count} check(s) hold only reading it as {interval}; {remedy}")
+
 FIELDS = ("label", "unit", "printed", "decimals", "count", "interval", "remedy", "suggestion")
 
 

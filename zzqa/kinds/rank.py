@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import numbers
 from ..checks import UNBOUNDED, Checks, Discrepancy, Read, absent_columns, decide, unevaluable
+from ..i18n import N_
 from ..model import LOOSE, STRICT, Value
 from ..numbers import NUMBER
 
@@ -37,7 +38,8 @@ OPTIONS = {
         "order": {"enum": ["descending", "ascending"]},
     },
 }
-MESSAGE = "{label}: score {score} allows rank {expected}, printed rank {actual}"
+MESSAGE = N_("{label}: score {score} allows rank {expected}, printed rank {actual}")
+
 FIELDS = ("label", "expected", "actual", "miss", "score")
 
 

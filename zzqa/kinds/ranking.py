@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from .. import claims
 from ..formula import parse
+from ..i18n import N_
 from ..prose import compiled
 
 PREFIX = "C"
@@ -37,10 +38,10 @@ OPTIONS = {
     },
 }
 MESSAGE = {
-    None: "the prose names {named} as {word}; by {score} ({value}) it is {units}",
-    "wrong-units": "the prose names {named} as {word}; by {score} ({value}) it is {units}",
-    "unknown-unit": "{name!r} is not a unit the tables know (checks/units.yaml)",
-    "not-equal": "the prose says all scores are equal; {score} ranges from {low} to {high}",
+    None: N_("the prose names {named} as {word}; by {score} ({value}) it is {units}"),
+    "wrong-units": N_("the prose names {named} as {word}; by {score} ({value}) it is {units}"),
+    "unknown-unit": N_("{name!r} is not a unit the tables know (checks/units.yaml)"),
+    "not-equal": N_("the prose says all scores are equal; {score} ranges from {low} to {high}"),
 }
 FIELDS = ("label", "score")  # every finding has them: a rule's own message may use them
 VARIANT_FIELDS = {  # and the kind's own templates these, by variant

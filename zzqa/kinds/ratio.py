@@ -36,6 +36,7 @@ from ..checks import (
     unevaluable,
 )
 from ..formula import parse_ratio
+from ..i18n import N_
 from ..model import LOOSE, STRICT, Value
 from ..numbers import BLANK, NUMBER, ZERO_MARKER
 from .row_identity import rows_of
@@ -52,9 +53,9 @@ OPTIONS = {
     },
 }
 MESSAGE = {
-    None: ("{label}: {formula} — 100 × {numerator} / {denominator} = {expected}%, "
+    None: N_("{label}: {formula} — 100 × {numerator} / {denominator} = {expected}%, "
            "printed {actual} (misses by {miss} points)"),
-    "no-plan": ("{label}: {formula} — the plan {denominator} is not a positive number, so "
+    "no-plan": N_("{label}: {formula} — the plan {denominator} is not a positive number, so "
                 "no percentage of it exists and the cell must print '-', but it prints "
                 "{actual}"),
 }

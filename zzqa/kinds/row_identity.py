@@ -21,6 +21,7 @@ import numpy as np
 
 from ..checks import Linear, Operand, absent_columns, unevaluable
 from ..formula import parse
+from ..i18n import N_
 
 PREFIX = "R"
 STAGE = "table"
@@ -33,7 +34,8 @@ OPTIONS = {
         "where": {"type": "object", "additionalProperties": {"type": "string"}},
     },
 }
-MESSAGE = "{label}: {formula} — {expected} expected, {actual} printed (misses by {miss})"
+MESSAGE = N_("{label}: {formula} — {expected} expected, {actual} printed (misses by {miss})")
+
 FIELDS = ("label", "expected", "actual", "miss", "formula")
 
 

@@ -19,6 +19,7 @@ so the row identity and ratio checks of that row cannot be evaluated.
 from __future__ import annotations
 
 from ..checks import FAIL, Discrepancy, Listed
+from ..i18n import N_
 from ..model import Cell, Value
 
 PREFIX = "T"
@@ -34,17 +35,17 @@ OPTIONS = {
 # one template per problem; fields: label (the table or row), column, value (as printed),
 # detail
 MESSAGE = {
-    None: "{label}: {value!r} fails the table's description",
-    "table-missing": "table file {value} is missing",
-    "column-missing": "column {column!r} is missing from the header",
-    "column-unexpected": "column {column!r} is not in the table's description",
-    "not-a-number": "{value!r} is not {detail}",
-    "unit-unknown": "unknown unit {value!r}: not in the units registry for this table",
-    "key-duplicate": "{value!r} appears more than once",
-    "total-row-multiple": "more than one total row",
-    "row-ragged": "the row has fewer cells than the header",
-    "prose-missing": "{value} is {detail}: no figure of the prose can be checked",
-    "table-empty": "table file {value} has a header but no rows: nothing in it can be checked",
+    None: N_("{label}: {value!r} fails the table's description"),
+    "table-missing": N_("table file {value} is missing"),
+    "column-missing": N_("column {column!r} is missing from the header"),
+    "column-unexpected": N_("column {column!r} is not in the table's description"),
+    "not-a-number": N_("{value!r} is not {detail}"),
+    "unit-unknown": N_("unknown unit {value!r}: not in the units registry for this table"),
+    "key-duplicate": N_("{value!r} appears more than once"),
+    "total-row-multiple": N_("more than one total row"),
+    "row-ragged": N_("the row has fewer cells than the header"),
+    "prose-missing": N_("{value} is {detail}: no figure of the prose can be checked"),
+    "table-empty": N_("table file {value} has a header but no rows: nothing in it can be checked"),
 }
 FIELDS = ("label", "column", "value", "detail")
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..checks import Linear, Operand, unevaluable
+from ..i18n import N_
 
 PREFIX = "S"
 STAGE = "table"
@@ -33,7 +34,9 @@ OPTIONS = {
         "group_by": {"type": "string"},
     },
 }
-MESSAGE = "{label}: the rows add up to {expected}, the total row prints {actual} (misses by {miss})"
+MESSAGE = N_("{label}: the rows add up to {expected}, the total row prints {actual} "
+             "(misses by {miss})")
+
 FIELDS = ("label", "expected", "actual", "miss", "formula")
 
 

@@ -18,14 +18,16 @@ template" at its line and column.
 from __future__ import annotations
 
 from ..checks import FAIL, Discrepancy, Listed
+from ..i18n import N_
 from ..model import Cell, Value
 
 PREFIX = "U"
 STAGE = "derived"
 NEEDS = ("prose",)  # the verdicts the claims and rankings left on the prose's numbers
 OPTIONS = {"properties": {}}
-MESSAGE = ("{value} is linked to no claim template: teach checks/rules/prose.yaml this "
+MESSAGE = N_("{value} is linked to no claim template: teach checks/rules/prose.yaml this "
            "sentence, or mark the number as not a figure in checks/prose.yaml")
+
 FIELDS = ("label", "value")
 
 

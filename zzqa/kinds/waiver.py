@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 
 from ..checks import FAIL, PASS, Discrepancy, Listed
+from ..i18n import N_
 from ..model import Cell
 
 PREFIX = "W"
@@ -31,11 +32,11 @@ OPTIONS = {
     "properties": {"problem": {"enum": ["expired", "stale"]}},
 }
 MESSAGE = {
-    None: "the waiver of {rule} ({reason}) at {where} needs attention",
-    "expired": "the waiver of {rule} ({reason}) expired on {expires}: its {matched} "
-               "findings count again",
-    "stale": "the waiver of {rule} ({reason}) matches no finding: remove it, or correct "
-             "the cells it names",
+    None: N_("the waiver of {rule} ({reason}) at {where} needs attention"),
+    "expired": N_("the waiver of {rule} ({reason}) expired on {expires}: its {matched} "
+               "findings count again"),
+    "stale": N_("the waiver of {rule} ({reason}) matches no finding: remove it, or correct "
+             "the cells it names"),
 }
 FIELDS = ("label", "rule", "reason", "expires", "matched", "where")
 

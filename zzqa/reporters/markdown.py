@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import N_, _, ngettext
 from ..model import SEVERITIES, Report
 from . import inert
+
+SEVERITY = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
 
 LIMIT = 60_000  # characters: room under GitHub's 65,536 for what a workflow adds
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # what changes text inside a line
@@ -23,47 +26,58 @@ def render(report: Report, width: int | None = None, color: bool = False,
     c = report.checks
     failing = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
     bad = sum(report.count(s) for s in failing)
-    verdict = (f"❌ **{bad} finding{'s' if bad != 1 else ''} at or above {fail_on}**" if bad
-               else f"✅ **no finding at or above {fail_on}**")
-    out = [f"## zzqa check {esc(report.target)} — period {esc(report.period)}", "",
-           verdict, "",
-           "| checks | passed | within rounding | failed | unevaluable | errors | warnings | "
-           "infos | waived | cells covered |",
+    level = _(SEVERITY[fail_on])
+    verdict = ("❌ **" + ngettext("{n} finding at or above {level}",
+                                  "{n} findings at or above {level}", bad).format(
+        n=bad, level=level) + "**" if bad
+        else "✅ **" + _("no finding at or above {level}").format(level=level) + "**")
+    out = ["## " + _("zzqa check {target} — period {period}").format(
+               target=esc(report.target), period=esc(report.period)), "", verdict, "",
+           "| " + " | ".join(_(h) for h in (
+               N_("checks"), N_("passed"), N_("within rounding"), N_("failed"),
+               N_("unevaluable"), N_("errors"), N_("warnings"), N_("infos"), N_("waived"),
+               N_("cells covered"))) + " |",
            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
            f"| {c['checks']} | {c['passed']} | {c['within_rounding']} | {c['failed']} | "
            f"{c['unevaluable']} | {report.count('error')} | {report.count('warning')} | "
            f"{report.count('info')} | {report.waived} | {report.cells_covered} / "
            f"{report.cells_total} |", ""]
     if report.prose:
-        t = report.prose_tally
-        out += [f"Prose numbers: {t['verified']} verified · {t['contradicted']} contradicted · "
-                f"{t['unverifiable']} unverifiable · {t['unlinked']} unlinked", ""]
+        out += [_("Prose numbers: {verified} verified · {contradicted} contradicted · "
+                  "{unverifiable} unverifiable · {unlinked} unlinked").format(
+                      **report.prose_tally), ""]
     if report.suspects:
-        out += ["### Likely wrong cells", "", "| cell | printed | likely | explains |",
-                "|---|---|---|---|"]
+        out += ["### " + _("Likely wrong cells"), "",
+                "| " + " | ".join(_(h) for h in (N_("cell"), N_("printed"), N_("likely"),
+                                                 N_("explains"))) + " |", "|---|---|---|---|"]
         out += [f"| {esc(s.cell.file)}:{s.cell.line} {esc(s.cell.unit)} {esc(s.cell.label)} | "
                 f"{esc(s.value)} | {esc(s.suggested or '?')} | "
                 f"{esc('; '.join(s.explains))} |" for s in report.suspects]
         out.append("")
     failed = [t for t in report.tallies if t.failed or t.unevaluable]
     if failed:
-        out += ["### Rules with findings", "",
-                "| rule | severity | title | failed | unevaluable | of checks |",
+        out += ["### " + _("Rules with findings"), "",
+                "| " + " | ".join(_(h) for h in (N_("rule"), N_("severity"), N_("title"),
+                                                 N_("failed"), N_("unevaluable"),
+                                                 N_("of checks"))) + " |",
                 "|---|---|---|---:|---:|---:|"]
-        out += [f"| {esc(t.rule)} | {t.severity} | {esc(t.title)} | {t.failed} | "
+        out += [f"| {esc(t.rule)} | {_(SEVERITY[t.severity])} | {esc(t.title)} | {t.failed} | "
                 f"{t.unevaluable} | {t.checks} |" for t in failed]
         out.append("")
     if report.findings:
-        out += ["### Findings", ""]
+        out += ["### " + _("Findings"), ""]
     text = "\n".join(out)
     shown = 0
     for f in report.findings:
         cell = f.cells[0] if f.cells else None
         where = f"`{_code(cell.file)}:{cell.line}` {esc(cell.column)}" if cell else esc(f.table)
-        what = f"waived {f.severity}" if f.waived else f.severity
+        what = _(SEVERITY[f.severity])
+        if f.waived:
+            what = _("waived {severity}").format(severity=what)
         line = f"- **{what} {esc(f.rule)}** {where}: {esc(f.message)}"
         if f.waived:
-            line += f" — *waived until {esc(f.waived.expires)}: {esc(f.waived.reason)}*"
+            line += " — *" + _("waived until {expires}: {reason}").format(
+                expires=esc(f.waived.expires), reason=esc(f.waived.reason)) + "*"
         line += "\n"
         if len(text) + len(line) > limit - 200:
             break
@@ -72,8 +86,10 @@ def render(report: Report, width: int | None = None, color: bool = False,
     beyond = len(report.findings) - shown + sum(t.unlisted + t.unlisted_infos
                                                 for t in report.tallies)
     if beyond:
-        text += (f"\n… and {beyond} more finding{'s' if beyond != 1 else ''} not shown here: "
-                 "see the full report (`--format json` or `--format text`).\n")
+        text += "\n" + ngettext(
+            "… and {n} more finding not shown here: see the full report (`--format json` or "
+            "`--format text`).", "… and {n} more findings not shown here: see the full "
+            "report (`--format json` or `--format text`).", beyond).format(n=beyond) + "\n"
     return text.rstrip("\n") + "\n"
 
 

@@ -9,14 +9,17 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.text import Text
 
+from ..i18n import N_, _, ngettext
 from ..model import Finding, Report
 from . import inert
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+SEVERITY = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
 MAX_UNCOVERED = 30
 MAX_CELLS = 20  # cells listed under a finding besides its first
 
@@ -38,70 +41,82 @@ def render(report: Report, width: int | None = 80, color: bool = False,
 def _summary(console: Console, r: Report) -> None:
     c = r.checks
     pct = 100 * r.cells_covered / r.cells_total if r.cells_total else 100.0
-    console.print(_text(f"zzqa check {r.target} — period {r.period}: "
-                        f"{len(r.tables)} tables, {len(r.tallies)} rules from {r.checks_dir}/",
-                        style="bold"))
-    console.print(f"{c['checks']} checks: {c['passed']} passed · {c['within_rounding']} within "
-                  f"rounding · {c['failed']} failed · {c['unevaluable']} unevaluable")
-    console.print(f"Cells covered: {r.cells_covered} / {r.cells_total} ({pct:.1f}%)"
-                  if r.cells_total else "Cells covered: none — the tables print no number")
+    console.print(_text(_("zzqa check {target} — period {period}: {tables} tables, {rules} "
+                          "rules from {checks}/").format(
+        target=r.target, period=r.period, tables=len(r.tables), rules=len(r.tallies),
+        checks=r.checks_dir), style="bold"))
+    console.print(_("{checks} checks: {passed} passed · {within_rounding} within rounding · "
+                    "{failed} failed · {unevaluable} unevaluable").format(**c))
+    console.print(_("Cells covered: {covered} / {total} ({pct:.1f}%)").format(
+        covered=r.cells_covered, total=r.cells_total, pct=pct)
+        if r.cells_total else _("Cells covered: none — the tables print no number"))
     if r.prose:
-        t = r.prose_tally
-        console.print(f"Prose numbers: {t['verified']} verified · {t['contradicted']} "
-                      f"contradicted · {t['unverifiable']} unverifiable · {t['unlinked']} "
-                      f"unlinked ({t['not_a_figure']} not figures)")
-    line = Text("Findings: ")
+        console.print(_("Prose numbers: {verified} verified · {contradicted} contradicted · "
+                        "{unverifiable} unverifiable · {unlinked} unlinked ({not_a_figure} not "
+                        "figures)").format(**r.prose_tally))
+    line = Text(_("Findings: "))
     for sev in ("error", "warning", "info"):
         line.append(_count(r.count(sev), sev), style=STYLE[sev] if r.count(sev) else "")
-        line.append(", " if sev != "info" else "")
+        line.append(_(", ") if sev != "info" else "")
     if r.waived:
-        line.append(f" ({r.waived} waived)", style="green")
+        line.append(_(" ({n} waived)").format(n=r.waived), style="green")
     console.print(line)
 
 
 def _suspects(console: Console, r: Report) -> None:
     if not r.suspects and not r.unexplained:
         return
-    _heading(console, "Likely causes")
+    _heading(console, _("Likely causes"))
     for s in r.suspects:
         c = s.cell
         line = Text()
         line.append(inert(f"{c.file}:{c.line}:{c.column}"), style="bold")
-        line.append(inert(f"  {c.unit} › {c.label} printed {s.value}; "))
+        line.append(inert(_("  {unit} › {label} printed {value}; ").format(
+            unit=c.unit, label=c.label, value=s.value)))
         n = len(s.explains)
-        agree = f"the {n} failing checks agree on" if n > 1 else "its failing check needs"
-        line.append(inert(f"{agree} {s.suggested}") if s.suggested else "no single value fits")
+        agree = (_("the {n} failing checks agree on {value}") if n > 1
+                 else _("its failing check needs {value}"))
+        line.append(inert(agree.format(n=n, value=s.suggested)) if s.suggested
+                    else _("no single value fits"))
         if s.pattern:
-            line.append(inert(f" — looks like {s.pattern}"), style="yellow")
+            line.append(inert(_(" — looks like {pattern}").format(pattern=s.pattern)),
+                        style="yellow")
         if s.confidence == "tie":
-            line.append(" (one of equally good alternatives)", style="dim")
+            line.append(_(" (one of equally good alternatives)"), style="dim")
         console.print(line)
         for check in s.explains:
             _note(console, check)
     if r.unexplained:
         n = r.unexplained
-        console.print(f"{_count(n, 'failed check')} {'is' if n == 1 else 'are'} not explained "
-                      "by a change of any single cell.")
+        console.print(ngettext("{n} failed check is not explained by a change of any single "
+                               "cell.", "{n} failed checks are not explained by a change of "
+                               "any single cell.", n).format(n=n))
     if r.systematic:
         failing = sum(x.failed for x in r.systematic)
-        console.print(f"{failing} of the failures {'is' if failing == 1 else 'are'} systematic "
-                      "(the rule or a header, not a cell, is the likely cause):")
+        console.print(ngettext("{n} of the failures is systematic (the rule or a header, not a "
+                               "cell, is the likely cause):", "{n} of the failures are "
+                               "systematic (the rule or a header, not a cell, is the likely "
+                               "cause):", failing).format(n=failing))
         for x in r.systematic:
-            _note(console, f"{x.rule} {x.what}: fails on {x.failed} of {_count(x.checks, 'check')}")
+            _note(console, ngettext("{rule} {what}: fails on {failed} of {checks} check",
+                                    "{rule} {what}: fails on {failed} of {checks} checks",
+                                    x.checks).format(rule=x.rule, what=x.what, failed=x.failed,
+                                                     checks=x.checks))
 
 
 def _checklist(console: Console, r: Report) -> None:
     """Rules × (checks, pass, ≈, fail, n/a), laid out by hand: ids and counts never give
     way, the title wraps in what is left (a rich Table of ninety rows costs more than the
     whole check)."""
-    heads = ("checks", "pass", "≈", "fail", "n/a")
+    heads = (_("checks"), _("pass"), "≈", _("fail"), "n/a")
     rows = [(tl.rule, tl.title, (tl.checks, tl.passed, tl.within_rounding, tl.failed,
                                  tl.unevaluable)) for tl in r.tallies]
-    rule_w = max([4, *(len(inert(rule)) for rule, _, _ in rows)])
-    widths = [max([len(h), *(len(str(n[k])) for _, _, n in rows)]) for k, h in enumerate(heads)]
+    rule_w = max([cell_len(_("rule")), *(cell_len(inert(rule)) for rule, _r, _n in rows)])
+    widths = [max([cell_len(h), *(len(str(n[k])) for _r, _t, n in rows)])
+              for k, h in enumerate(heads)]
     gap = 1 if console.width < 60 else 3
     title_w = max(console.width - rule_w - sum(widths) - gap * (len(heads) + 1) - 1, 5)
-    console.print(Text("Checklist", style="italic"))
+    console.print(Text(_("Checklist"), style="italic"))
 
     def line(rule: Text, title: Text, counts: list[Text]) -> Text:
         out = Text(" ")
@@ -114,7 +129,7 @@ def _checklist(console: Console, r: Report) -> None:
             out.append_text(count)
         return out
 
-    out = [line(Text("rule", style="bold"), Text("title", style="bold"),
+    out = [line(Text(_("rule"), style="bold"), Text(_("title"), style="bold"),
                 [Text(h, style="bold") for h in heads]), Text(" " + "─" * (console.width - 2))]
     for rule, title, n in rows:
         wrapped = _text(title).wrap(console, title_w) if title else [Text("")]
@@ -132,8 +147,11 @@ def _n(n: int, style: str = "yellow") -> Text:
     return Text(str(n), style=style if n else "dim")
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+def _count(n: int, severity: str) -> str:
+    words = {"error": ngettext("{n} error", "{n} errors", n),
+             "warning": ngettext("{n} warning", "{n} warnings", n),
+             "info": ngettext("{n} info", "{n} infos", n)}
+    return words[severity].format(n=n)
 
 
 def _text(s: str, style: str = "", newlines: bool = False) -> Text:
@@ -165,13 +183,15 @@ def _findings(console: Console, r: Report) -> None:
     for f in r.findings:
         groups[f.table].append(f)
     for table, findings in groups.items():
-        title = r.labels.get(table, "bulletin.md (prose)" if table == "prose" else table)
+        title = r.labels.get(table, _("bulletin.md (prose)") if table == "prose" else table)
         _heading(console, title)
         for f in findings:
             head = Text()
             if f.waived:
-                head.append("waived ", style="green")
-            head.append(f"{f.severity:<7}", style="dim" if f.waived else STYLE[f.severity])
+                head.append(_("waived "), style="green")
+            word = _(SEVERITY[f.severity])
+            head.append(word + " " * max(7 - cell_len(word), 1),
+                        style="dim" if f.waived else STYLE[f.severity])
             head.append(inert(f" {f.rule}  "))
             if f.cells:
                 c = f.cells[0]
@@ -179,34 +199,36 @@ def _findings(console: Console, r: Report) -> None:
                 if c.label:
                     head.append(inert(f"  {c.unit} › {c.label}" if c.unit else f"  {c.label}"))
             parts = [head, _indented(f.message, "", newlines=True)]
-            notes = [f"needed by {check}" for check in f.checks]
+            notes = [_("needed by {check}").format(check=check) for check in f.checks]
             if f.waived:
                 w = f.waived
-                notes.append(f"waived until {w.expires} by {w.accepted_by} ({w.where}): "
-                             f"{w.reason}")
+                notes.append(_("waived until {expires} by {who} ({where}): {reason}").format(
+                    expires=w.expires, who=w.accepted_by, where=w.where, reason=w.reason))
             notes += [f"· {c.file}:{c.line}:{c.column}  {c.unit} › {c.label}"
                       for c in f.cells[1:MAX_CELLS + 1]]
             read = max(f.read, len(f.cells))
             if read > MAX_CELLS + 1:  # a column sum of a long table
-                notes.append(f"· … and {read - MAX_CELLS - 1:,} more cells "
-                             "the check reads")
+                notes.append(_("· … and {n:,} more cells the check reads").format(
+                    n=read - MAX_CELLS - 1))
             if notes:  # one block: rich lays out a few long renderables faster than many
                 parts.append(_indented("\n".join(inert(n) for n in notes), newlines=True))
             console.print(Group(*parts))
     more = [t for t in r.tallies if t.unlisted]
     if more:
-        _heading(console, "Findings not listed")
+        _heading(console, _("Findings not listed"))
         for t in more:
-            console.print(_text(f"  {t.rule}: {t.unlisted:,} more (the first {t.listed:,} are "
-                                "listed; --max-findings lists more)"))
+            console.print(_text(_("  {rule}: {n:,} more (the first {listed:,} are listed; "
+                                  "--max-findings lists more)").format(
+                rule=t.rule, n=t.unlisted, listed=t.listed)))
 
 
 def _uncovered(console: Console, r: Report) -> None:
     if not r.uncovered:
         return
-    _heading(console, f"Cells no check covers ({len(r.uncovered)})")
+    _heading(console, _("Cells no check covers ({n})").format(n=len(r.uncovered)))
     for u in r.uncovered[:MAX_UNCOVERED]:
         c = u.cell
         console.print(_text(f"  {c.file}:{c.line}:{c.column}  {c.unit} › {c.label}: {u.reason}"))
     if len(r.uncovered) > MAX_UNCOVERED:
-        console.print(f"  … and {len(r.uncovered) - MAX_UNCOVERED} more (see --format json)")
+        console.print(_("  … and {n} more (see --format json)").format(
+            n=len(r.uncovered) - MAX_UNCOVERED))

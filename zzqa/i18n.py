@@ -1,0 +1,101 @@
+"""Chinese and English: gettext catalogs for what zzqa says, and for the catalog's titles.
+
+Two domains, both read with the standard library's `gettext` from compiled catalogs:
+
+- `zzqa` (zzqa/locale/<lang>/LC_MESSAGES/zzqa.po, .mo): the report's headings and words
+  and the kinds' message templates.  The source strings are English; `zh` translates them.
+- `checks` (checks/locale/<lang>/LC_MESSAGES/checks.po, .mo, beside the rules): the rules'
+  titles, written in the catalog in either language; `zh` and `en` each give the other.
+
+The language is `--lang zh|en`, else the environment's locale (LANGUAGE, LC_ALL,
+LC_MESSAGES, LANG: one starting with "zh" is Chinese), else English.  A string a catalog
+does not translate prints as written.  Labels from the tables (units, header paths) are
+the bulletin's own and always Chinese.  `python -m zzqa.i18n` compiles the .po files
+(with Babel, a test extra) after editing them; the tests fail on a stale .mo.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from pathlib import Path
+
+LANGUAGES = ("zh", "en")
+LOCALE = Path(__file__).resolve().parent / "locale"
+
+_active = {"lang": "en", "zzqa": gettext.NullTranslations()}
+
+
+def from_environment() -> str:
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def use(lang: str | None = None) -> str:
+    """Speak `lang` (None: the environment's); the language chosen."""
+    lang = lang or from_environment()
+    _active["lang"] = lang
+    _active["zzqa"] = gettext.translation("zzqa", LOCALE, languages=[lang], fallback=True)
+    _active["titles"] = {}
+    return lang
+
+
+def language() -> str:
+    return _active["lang"]
+
+
+def _(message: str) -> str:
+    return _active["zzqa"].gettext(message)
+
+
+def N_(message: str) -> str:
+    """A string to translate where it is used, marked here for the catalog (`_` later)."""
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _active["zzqa"].ngettext(singular, plural, n)
+
+
+def catalog(checks_dir: Path | str | None) -> None:
+    """The checks/ folder whose locale/ translates the catalog's strings (`title`)."""
+    _active["checks"] = checks_dir
+
+
+def title(text: str, checks_dir: Path | str | None = None) -> str:
+    """A catalog string (a rule's title, its own message) in the language spoken, from
+    the checks/ folder's locale/ (default: the folder `catalog` named)."""
+    checks_dir = checks_dir if checks_dir is not None else _active.get("checks")
+    if checks_dir is None:
+        return text
+    found = _active.setdefault("titles", {})
+    key = str(checks_dir)
+    if key not in found:
+        found[key] = gettext.translation("checks", Path(checks_dir) / "locale",
+                                         languages=[_active["lang"]], fallback=True)
+    return found[key].gettext(text)
+
+
+def compile_all(roots: list[Path]) -> list[Path]:
+    """Compile every .po under the roots to its .mo (Babel); the .mo files written."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    out = []
+    for root in roots:
+        for po in sorted(Path(root).rglob("*.po")):
+            with po.open("rb") as f:
+                catalog = read_po(f)
+            mo = po.with_suffix(".mo")
+            with mo.open("wb") as f:
+                write_mo(f, catalog, use_fuzzy=False)
+            out.append(mo)
+    return out
+
+
+if __name__ == "__main__":
+    root = Path(__file__).resolve().parent.parent
+    for path in compile_all([LOCALE, root / "checks" / "locale"]):
+        print(path)
