@@ -131,7 +131,7 @@ def test_outputs_never_land_in_the_folder_checked(tmp_path):
     runner = CliRunner()
     res = runner.invoke(cli, ["check", str(period), "--checks", str(CHECKS),
                               "--output", f"junit={period / 'junit.xml'}"])
-    assert res.exit_code == 2 and "inside the folder checked" in res.output
+    assert res.exit_code == 2 and "which zzqa reads" in res.output
     assert sorted(p.name for p in period.iterdir()) == before
     res = runner.invoke(cli, ["check", str(period), "--checks", str(CHECKS),
                               "--output", f"junit={tmp_path}"])
@@ -220,3 +220,62 @@ def test_sarif_of_hostile_input_is_valid_and_inert(sarif_validator):
     assert results[-1]["relatedLocations"][0]["physicalLocation"]["region"] == {
         "startLine": 3, "startColumn": 5}
     assert "region" not in results[-2]["locations"][0]["physicalLocation"]
+
+
+def test_outputs_never_overwrite_what_zzqa_reads(tmp_path):
+    import shutil
+    checks = tmp_path / "checks"
+    shutil.copytree(CHECKS, checks)
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text("waivers: []\n", encoding="utf-8")
+    before = (checks / "units.yaml").read_bytes()
+    runner = CliRunner()
+    for target in (checks / "units.yaml", checks / "new.md", waivers):
+        res = runner.invoke(cli, ["check", str(REAL), "--checks", str(checks), "--waivers",
+                                  str(waivers), "--output", f"markdown={target}"])
+        assert res.exit_code == 2 and "which zzqa reads" in res.output, res.output
+    assert (checks / "units.yaml").read_bytes() == before and not (checks / "new.md").exists()
+    assert waivers.read_text(encoding="utf-8") == "waivers: []\n"
+
+
+def test_outputs_refuse_odd_targets_before_writing_anything(tmp_path):
+    import os
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+    first = tmp_path / "first.json"
+    runner = CliRunner()
+    for bad, message in ((fifo, "not a regular file"), (tmp_path / "loop1", "cannot be written"),
+                         (tmp_path / ("x" * 300), "cannot be written")):
+        res = runner.invoke(cli, ["check", str(REAL), "--checks", str(CHECKS),
+                                  "--output", f"json={first}", "--output", f"sarif={bad}"])
+        assert res.exit_code == 2 and message in res.output, res.output
+        assert not first.exists()  # nothing written before the refusal
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo", "loop1", "loop2"]
+
+
+def test_a_folder_name_utf8_cannot_hold(tmp_path):
+    import os
+    import shutil
+    bad = os.fsencode(str(tmp_path)) + b"/bad\xff"
+    shutil.copytree(REAL, os.fsdecode(bad))
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, ["check", os.fsdecode(bad), "--checks", str(CHECKS),
+                                   "--format", "plain", "--output", f"json={out / 'r.json'}",
+                                   "--output", f"markdown={out / 'r.md'}"])
+    assert res.exit_code == 1, res.output
+    assert json.loads((out / "r.json").read_text(encoding="utf-8"))["summary"]["errors"] == 30
+    assert sorted(p.name for p in out.iterdir()) == ["r.json", "r.md"]  # no temp file left
+
+
+def test_markdown_keeps_its_limit_with_many_suspects_and_rules():
+    from zzqa.model import Suspect
+    report = hostile_report()
+    cell = Cell("a2.csv", 3, "x", "甲区", "年度投资目标 › 合计")
+    report.suspects = [Suspect(cell, "1.5", "1.6", (f"S201 甲区 {n}",), None, "medium")
+                       for n in range(3000)]
+    report.tallies = [RuleTally(f"S{n:03d}", "t" * 50, "sum_total", "error", 1, 0, 0, 1)
+                      for n in range(3000)]
+    out = markdown.render(report, limit=20_000)
+    assert len(out) <= 20_000 and "more rows not shown here" in out

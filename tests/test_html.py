@@ -144,3 +144,26 @@ def test_the_report_prints_on_a4(browser, tmp_path):
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 3
 
+
+
+def test_control_characters_never_reach_the_page_raw(tmp_path):
+    from zzqa.model import Printed, PrintedTable, Suspect
+    evil = "甲\x1b[31m区\u202e\x07"
+    report = hostile_report()
+    cell = Cell("a7.csv", 2, "land", evil, evil)
+    report.findings = [Finding("S701", "error", f"{evil} misses", "a7", (cell,))]
+    report.suspects = [Suspect(cell, evil, evil, (evil,), evil, "tie")]
+    report.printed = Printed((PrintedTable("a7", evil, "a7.csv", evil,
+                                           (("unit", evil), ("land", evil)),
+                                           ((2, (evil, evil)),)),), f"{evil} 12 个", "b.md")
+    out = html.render(report)
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert "\\x1b[31m" in out and "\\u202e" in out
+
+
+def test_the_count_of_findings_not_listed_takes_in_the_infos():
+    from zzqa.model import RuleTally
+    report = hostile_report()
+    report.tallies = [RuleTally("S201", "t", "sum_total", "error", 90, 0, 0, 49, 30, listed=2,
+                                unlisted=49, unlisted_infos=30)]
+    assert "另有 79 项未列出" in html.render(report)

@@ -99,10 +99,65 @@ def test_a_bad_waiver_file_names_its_line(tmp_path, text, message, line):
     assert res.exit_code == 2 and message in res.output and f"w.yaml:{line}" in res.output
 
 
-def test_findings_not_listed_still_fail_when_the_listed_ones_are_waived():
+def test_findings_beyond_the_listing_limit_are_waived_too():
     code, doc = run("--waivers", str(EXAMPLE), "--today", "2026-11-29", "--select", "B1",
-                    "--max-findings", "1")
-    assert doc["summary"]["waived"] == 1 and doc["summary"]["errors"] == 23 and code == 1
+                    "--select", "W", "--max-findings", "1")
+    assert doc["summary"]["waived"] == 24 and doc["summary"]["errors"] == 0 and code == 0
+    b101 = next(r for r in doc["rules"] if r["rule"] == "B101")
+    assert (b101["listed"], b101["unlisted"], b101["unlisted_waived"]) == (1, 0, 23)
+    assert not [f for f in doc["findings"] if f["rule"] == "W002"]  # it matched, unlisted
+    # an unlisted failure no waiver accepts still fails the run
+    _, doc = run("--waivers", str(EXAMPLE), "--today", "2026-11-29", "--select", "B1",
+                 "--select", "X004", "--max-findings", "1")
+    assert doc["summary"]["errors"] == 2 and doc["summary"]["waived"] == 24
+
+
+def test_a_waiver_for_a_rule_not_checked_is_not_called_stale():
+    _, doc = run("--waivers", str(EXAMPLE), "--today", "2026-11-29", "--ignore", "B101")
+    assert not [f for f in doc["findings"] if f["rule"] == "W002" and f["severity"] != "info"]
+    (info,) = [f for f in doc["findings"] if f["rule"] == "W002"]
+    assert "rule B101 was not checked on this period" in info["message"]
+
+
+def test_a_waiver_may_name_a_rule_by_its_alias(tmp_path):
+    checks = tmp_path / "checks"
+    shutil.copytree(CHECKS, checks)
+    rules = checks / "rules" / "a1.yaml"
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(text.replace("  - id: B101\n", "  - id: B101\n    aliases: [B199]\n"),
+                     encoding="utf-8")
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text(EXAMPLE.read_text(encoding="utf-8").replace("rule: B101", "rule: B199"),
+                       encoding="utf-8")
+    res = CliRunner().invoke(cli, ["check", str(REAL), "--checks", str(checks), "--format",
+                                   "json", "--waivers", str(waivers), "--today", "2026-11-29"])
+    assert json.loads(res.output)["summary"]["waived"] == 24, res.output[-500:]
+
+
+def test_a_prose_waiver_survives_the_sentence_moving(tmp_path):
+    period = tmp_path / "p"
+    shutil.copytree(REAL, period)
+    out = tmp_path / "w.yaml"
+    CliRunner().invoke(cli, ["baseline", str(period), "--checks", str(CHECKS), "--output",
+                             str(out)])
+    assert "- rule: C403\n  cells:\n  - {table: prose}\n" in out.read_text(encoding="utf-8")
+    prose = period / "bulletin.md"
+    prose.write_text("　" + prose.read_text(encoding="utf-8").replace("\n", "\n　"),
+                     encoding="utf-8")  # every line one character further
+    _, doc = run("--waivers", str(out), "--today", "2026-11-29", period=period)
+    assert not [f for f in doc["findings"] if f["rule"] in ("C403", "W002")
+                and not f["waived"] and f["severity"] != "info"]
+
+
+def test_an_expired_waiver_and_a_long_reason(tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_text("waivers:\n  - rule: B101\n    cells: [{table: a1, column: talent}]\n"
+                    "    reason: |\n      line one\n      line two\n    accepted_by: me\n"
+                    "    expires: 2020-01-01\n", encoding="utf-8")
+    _, doc = run("--waivers", str(path))  # the JSON schema: every message is one line
+    (w001,) = [f for f in doc["findings"] if f["rule"] == "W001"]
+    assert "(line one line two)" in w001["message"] and "its 10 findings count again" in \
+        w001["message"]
 
 
 def test_baseline_writes_waivers_that_accept_everything(tmp_path):
@@ -138,3 +193,21 @@ def test_waived_findings_in_every_format(tmp_path):
     github = (tmp_path / "g.txt").read_text(encoding="utf-8").splitlines()
     assert sum(x.startswith("::error ") for x in github) == 6
     assert "| 24 |" in (tmp_path / "m.md").read_text(encoding="utf-8")
+
+
+def test_an_impossible_date_is_a_message_with_its_line(tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_text("waivers:\n  - rule: B101\n    cells: [{column: talent}]\n    reason: r\n"
+                    "    accepted_by: me\n    expires: 2021-02-30\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["check", str(REAL), "--checks", str(CHECKS),
+                                   "--waivers", str(path)])
+    assert res.exit_code == 2 and "w.yaml:6" in res.output and "2021-02-30" in res.output
+
+
+def test_a_waiver_for_a_rule_the_catalog_lacks_is_refused(tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_text("waivers:\n  - {rule: Z999, cells: [{column: x}], reason: r, "
+                    "accepted_by: me, expires: 2030-01-01}\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["check", str(REAL), "--checks", str(CHECKS),
+                                   "--waivers", str(path)])
+    assert res.exit_code == 2 and "w.yaml:2" in res.output and "Z999" in res.output

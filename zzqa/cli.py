@@ -164,7 +164,9 @@ def check(directory, fmt, select, ignore, fail_on, color, width, max_findings, o
     form, catalog = load_catalog(checks, directory)
     known_prefixes(catalog, "--select", select)
     known_prefixes(catalog, "--ignore", ignore)
-    accepted = _waivers(waivers_file, form)
+    accepted = _waivers(waivers_file, form, catalog)
+    read = [Path(directory), Path(form.source)] + ([waivers_file] if waivers_file else [])
+    outputs = _targets(outputs, read)
     period = period_mod.load(directory, form)
     report = engine.run(period, form, catalog, select, ignore, max_findings, accepted,
                         today.date() if today else None)
@@ -172,12 +174,14 @@ def check(directory, fmt, select, ignore, fail_on, color, width, max_findings, o
         chosen = " ".join([*(f"--select {s}" for s in select), *(f"--ignore {s}" for s in ignore)])
         raise click.UsageError(f"no rule is left to check period {period.name} "
                                f"({chosen or 'every rule is scoped to other periods'})")
-    report.target = str(directory).rstrip("/") or "."
+    # a path as it can be printed: bytes a file name has that UTF-8 cannot hold, escaped
+    report.target = _printable(str(directory).rstrip("/") or ".")
+    report.checks_dir = _printable(report.checks_dir)
     if "html" in (fmt, *(name for name, _ in outputs)):  # it shows the tables as printed
         report.printed = engine.printed(period, form)
     for name, path in outputs:  # the files first: a terminal that goes away loses none
         _write(path, reporters.get(name).render(report, width=width or 100, color=False,
-                                                fail_on=fail_on), directory)
+                                                fail_on=fail_on))
     tty = sys.stdout.isatty()
     out = reporters.get(fmt).render(report, width=width or (None if tty else 80),
                                     color=tty if color is None else color, fail_on=fail_on)
@@ -185,14 +189,20 @@ def check(directory, fmt, select, ignore, fail_on, color, width, max_findings, o
     sys.exit(report.exit_status(fail_on))
 
 
-def _waivers(path: Path | None, form) -> list:
-    """The waivers of --waivers FILE, else of the checks/ folder's waivers.yaml."""
+def _waivers(path: Path | None, form, catalog) -> list:
+    """The waivers of --waivers FILE, else of the checks/ folder's waivers.yaml; each
+    naming a rule of the catalog (by id or alias)."""
     from . import waivers
     if path is None:
         path = Path(form.source) / "waivers.yaml"
         if not path.exists():
             return []
-    return waivers.load(path)
+    found = waivers.load(path)
+    for w in found:
+        if catalog.get(w.rule) is None:
+            raise InputError(path, f"the waiver names rule {w.rule}, which the catalog does "
+                             "not have (`zzqa rules` lists them)", int(w.where.rpartition(":")[2]))
+    return found
 
 
 @cli.command(short_help="Write findings as waivers to edit.")
@@ -216,14 +226,18 @@ def baseline(directory, output, checks) -> None:
     from . import period as period_mod
     imported()
     form, catalog = load_catalog(checks, directory)
-    report = engine.run(period_mod.load(directory, form), form, catalog)
+    target = None
+    if output is not None:  # checked before anything is read
+        (_, target), = _targets([("yaml", output)], [Path(directory), Path(form.source)])
+        if target.exists():
+            raise InputError(output, "exists: zzqa baseline never overwrites a file")
+    # every finding, however many: a waiver file that left some out would not accept them
+    report = engine.run(period_mod.load(directory, form), form, catalog, max_listed=10**9)
     text = waivers.baseline(report.findings, dt.date.today())
-    if output is None:
+    if target is None:
         click.echo(text, nl=False)
         return
-    if output.exists():
-        raise InputError(output, "exists: zzqa baseline never overwrites a file")
-    _write(output, text, directory)
+    _write(target, text)
     click.echo(f"{output}: {text.count('- rule: ')} waivers to edit", err=True)
 
 
@@ -239,34 +253,68 @@ def _outputs(values: tuple[str, ...]) -> list[tuple[str, Path]]:
             raise click.BadParameter(f"{name!r} is not a format: one of {', '.join(NAMES)}",
                                      param_hint="--output")
         out.append((name, Path(path)))
-    twice = [p for p, n in Counter(p.resolve() for _, p in out).items() if n > 1]
+    def where(p: Path) -> Path:
+        try:
+            return p.resolve()
+        except (OSError, RuntimeError):  # said by _targets, with the path
+            return p
+    twice = [p for p, n in Counter(where(p) for _, p in out).items() if n > 1]
     if twice:
         raise click.BadParameter(f"two reports would be written to {twice[0]}",
                                  param_hint="--output")
     return out
 
 
-def _write(path: Path, text: str, checked: Path) -> None:
-    """Write a report file whole (a temporary file renamed), never inside the folder
-    checked: the submission is read, not changed."""
-    target = path.resolve()
-    if target.is_relative_to(Path(checked).resolve()):
-        raise InputError(path, "is inside the folder checked: write reports elsewhere")
-    if target.is_dir():
-        raise InputError(path, "is a folder: --output needs a file name")
+def _printable(path: str) -> str:
+    return path.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _targets(outputs: list[tuple[str, Path]], inputs: list[Path]) -> list[tuple[str, Path]]:
+    """Each --output's file, checked before anything is read: never inside a folder read
+    (the period, checks/) nor onto a file read (the waivers), never a folder, a device or
+    a pipe; an InputError naming the path otherwise."""
+    out = []
+    for name, path in outputs:
+        try:
+            target = path.resolve()
+            for read in inputs:
+                read = read.resolve()
+                if target == read or (read.is_dir() and target.is_relative_to(read)):
+                    raise InputError(path, f"is {'inside ' if target != read else ''}{read}, "
+                                     "which zzqa reads: write reports elsewhere")
+            if target.is_dir():
+                raise InputError(path, "is a folder: --output needs a file name")
+            if target.exists() and not target.is_file():
+                raise InputError(path, "is not a regular file (a device, a pipe): --output "
+                                 "writes files only")
+        except (OSError, RuntimeError) as exc:  # a symlink loop, a name too long
+            raise InputError(path, f"cannot be written: {getattr(exc, 'strerror', None) or exc}"
+                             ) from None
+        out.append((name, target))
+    return out
+
+
+def _write(path: Path, text: str) -> None:
+    """Write a report file whole: a temporary file beside it, renamed over it; nothing is
+    left behind when that fails.  Characters a file name brought in that UTF-8 cannot hold
+    are written escaped."""
+    tmp = None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent,
-                                         suffix=".tmp", delete=False) as f:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", errors="backslashreplace",
+                                         dir=path.parent, suffix=".tmp", delete=False) as f:
+            tmp = f.name
             f.write(text)
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(f.name, 0o666 & ~umask)  # as any file the user writes, not the temp's 0600
-        os.replace(f.name, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError, NameError):
-            os.unlink(f.name)
-        raise InputError(path, f"cannot write the report: {exc.strerror or exc}") from None
+        os.chmod(tmp, 0o666 & ~umask)  # as any file the user writes, not the temp's 0600
+        os.replace(tmp, path)
+    except (OSError, UnicodeError) as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise InputError(path, f"cannot write the report: {getattr(exc, 'strerror', None) or exc}"
+                         ) from None
 
 
 @cli.command()

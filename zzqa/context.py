@@ -19,6 +19,7 @@ class Result:
 
     rule: object  # catalog.Rule
     checks: Checks
+    listed: int = 0  # its checks stamped as findings: the first of indices(FAIL, UNEVALUABLE)
 
 
 class Within(NamedTuple):

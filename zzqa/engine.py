@@ -57,8 +57,7 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=(),
                              for name, t in period.tables.items()}
     for stage in STAGES:
         if stage == "waivers":  # every other finding is stamped: the waivers take theirs
-            report.findings, ctx.waived = waivers_mod.apply(
-                report.findings, list(waivers), today or dt.date.today())
+            ctx.waived = _waive(report, ctx, catalog, list(waivers), today or dt.date.today())
         for rule in sorted(rules + quiet, key=lambda r: r.id):
             if stage == rule.module.STAGE:
                 _run_rule(rule, ctx, report, covered, quiet=rule.id not in chosen,
@@ -109,13 +108,43 @@ def _run_rule(rule: Rule, ctx: Context, report: Report, covered: dict, quiet: bo
             tally.unlisted_infos += int(counts[UNEVALUABLE]) - (
                 len(found) - listed_fails)
             _within(rule, checks, ctx)
-            ctx.results.append(Result(rule, checks))
+            ctx.results.append(Result(rule, checks, len(found)))
             _mark(covered, checks)
             report.findings += found
     except Exception as exc:  # a rule that breaks is an error of its own, never a silence
         report.findings.append(_failed(rule, ctx, exc))
         tally.unevaluable += 1
         tally.checks += 1
+
+
+def _waive(report: Report, ctx: Context, catalog: Catalog, waivers: list, today) -> list:
+    """Apply the waivers to every finding stamped, and to the failed checks beyond the
+    listing limit (counted in their tallies); what became of each waiver."""
+    if not waivers:
+        return []
+    ran = {t.rule for t in report.tallies}
+
+    def canonical(rule_id: str) -> str:
+        rule = catalog.get(rule_id)
+        return rule.id if rule is not None else rule_id
+    judge = waivers_mod.Judge(waivers, today, ran, canonical)
+    report.findings = waivers_mod.apply(report.findings, judge)
+    tallies = {t.rule: t for t in report.tallies}
+    for result in ctx.results:  # the failures not listed (--max-findings): judged too
+        rule, checks = result.rule, result.checks
+        tally = tallies.get(rule.id)
+        if rule.id not in judge.rules or tally is None or not tally.unlisted:
+            continue
+        for i in checks.indices(FAIL, UNEVALUABLE)[result.listed:].tolist():
+            if checks.status[i] != FAIL:
+                continue
+            refs = checks.cells(i)[:1]
+            cells = tuple(ctx.period.cell(r) if isinstance(r, tuple) else r for r in refs)
+            table = checks.table_of(i) or rule.params.get("table", "")
+            if judge(Finding(rule.id, rule.severity, "", table, cells)):
+                tally.unlisted -= 1
+                tally.unlisted_waived += 1
+    return judge.outcomes
 
 
 def _failed(rule: Rule, ctx: Context, exc: Exception) -> Finding:

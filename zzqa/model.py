@@ -102,6 +102,7 @@ class RuleTally:
     listed: int = 0  # findings listed in the report
     unlisted: int = 0  # failures beyond the listing limit, counted only (rule's severity)
     unlisted_infos: int = 0  # and checks that could not be evaluated (infos)
+    unlisted_waived: int = 0  # failures beyond the listing limit that a waiver accepts
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,9 @@ class Report:
 
     @property
     def waived(self) -> int:
-        return sum(1 for f in self.findings if f.waived)
+        """Findings a waiver accepts, those beyond the listing limit included."""
+        return (sum(1 for f in self.findings if f.waived)
+                + sum(t.unlisted_waived for t in self.tallies))
 
     @property
     def checks(self) -> dict[str, int]:

@@ -19,8 +19,11 @@ about: the printed value of a bound, the total of a sum) matches one of the waiv
 — every field the entry gives equal to the cell's (`unit` is the canonical unit; appendix
 8's rows are `unit/category`) — or, for a finding about a table and no cell, when an entry
 gives only that table.  Waived findings are listed as waived and counted, and never fail
-the run.  On the day after `expires` the waiver stops: its findings count again, and rule
-kind `waiver` reports the expiry; a waiver that matches no finding is reported as stale.
+the run; the findings beyond --max-findings are judged too, and counted.  A prose finding
+is matched by its rule, `table: prose` and its unit, never by where it stands in its line.
+On the day after `expires` the waiver stops: its findings count again, and rule kind
+`waiver` reports the expiry; a waiver that matches no finding is reported as stale (one
+for a rule left out of the run, by --select or its period, cannot be judged).
 """
 
 from __future__ import annotations
@@ -49,7 +52,10 @@ class Waiver:
                        for entry in self.cells)
         cell = finding.cells[0]
         have = {"table": finding.table, "unit": cell.unit, "column": cell.column}
-        return any(all(have[k] == v for k, v in entry.items()) for entry in self.cells)
+        if finding.table == "prose":  # a prose cell's "column" is where it stands in its line
+            have.pop("column")
+        return any(all(k in have and have[k] == v for k, v in entry.items())
+                   for entry in self.cells)
 
     def stamp(self) -> Waived:
         return Waived(self.reason, self.accepted_by, self.expires.isoformat(), self.where)
@@ -60,8 +66,34 @@ class Outcome:
     """What became of one waiver on this period."""
 
     waiver: Waiver
-    matched: int = 0  # findings it waives (or, expired, would have waived)
+    matched: int = 0  # findings it accepts (or, expired, would have accepted)
     expired: bool = False
+    ran: bool = True  # its rule was checked on this period (not left out by --select ...)
+    revived: int = 0  # expired: the findings it matched that no live waiver accepts
+
+
+class Judge:
+    """Decides finding by finding which waiver accepts it (the first live one that
+    matches), keeping count of what became of each waiver."""
+
+    def __init__(self, waivers: list[Waiver], today: dt.date, ran=None, canonical=None):
+        canonical = canonical or (lambda rule: rule)
+        self.outcomes = [Outcome(replace(w, rule=canonical(w.rule)), expired=today > w.expires,
+                                 ran=ran is None or canonical(w.rule) in ran)
+                         for w in waivers]
+        self.rules = {o.waiver.rule for o in self.outcomes}
+
+    def __call__(self, finding: Finding) -> Waived | None:
+        if finding.rule not in self.rules:
+            return None
+        hit = [o for o in self.outcomes if o.waiver.matches(finding)]
+        for o in hit:
+            o.matched += 1
+        live = next((o for o in hit if not o.expired), None)
+        if live is None:
+            for o in hit:
+                o.revived += 1
+        return live.waiver.stamp() if live else None
 
 
 def load(path: Path) -> list[Waiver]:
@@ -87,19 +119,13 @@ def load(path: Path) -> list[Waiver]:
     return out
 
 
-def apply(findings: list[Finding], waivers: list[Waiver],
-          today: dt.date) -> tuple[list[Finding], list[Outcome]]:
-    """The findings, those a live waiver accepts marked waived (the first waiver that
-    matches), and what became of each waiver."""
-    outcomes = [Outcome(w, expired=today > w.expires) for w in waivers]
+def apply(findings: list[Finding], judge: Judge) -> list[Finding]:
+    """The findings, those a live waiver accepts marked waived."""
     out = []
     for f in findings:
-        hit = [o for o in outcomes if o.waiver.matches(f)]
-        for o in hit:
-            o.matched += 1
-        live = next((o for o in hit if not o.expired), None)
-        out.append(replace(f, waived=live.waiver.stamp()) if live else f)
-    return out, outcomes
+        waived = judge(f) if not f.waived else f.waived
+        out.append(replace(f, waived=waived) if waived and not f.waived else f)
+    return out
 
 
 def baseline(findings: list[Finding], today: dt.date, days: int = 90) -> str:
@@ -110,8 +136,10 @@ def baseline(findings: list[Finding], today: dt.date, days: int = 90) -> str:
     for f in findings:
         if f.severity == "info" or f.waived:
             continue
-        entry = ({"table": f.table, "unit": f.cells[0].unit, "column": f.cells[0].column}
-                 if f.cells else {"table": f.table})
+        if f.cells and f.table != "prose":
+            entry = {"table": f.table, "unit": f.cells[0].unit, "column": f.cells[0].column}
+        else:  # a prose figure moves with its sentence: its rule and the prose name it
+            entry = {"table": f.table}
         entry = {k: v for k, v in entry.items() if v}
         cells = by_rule.setdefault(f.rule, [])
         if entry and entry not in cells:

@@ -72,7 +72,11 @@ def _walk(node, path: tuple, lines: dict[tuple, int], seen: set | None = None) -
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_walk(v, (*path, i), lines, seen) for i, v in enumerate(node.value)]
-    return _scalars().construct_object(node)
+    try:
+        return _scalars().construct_object(node)
+    except (ValueError, TypeError, OverflowError) as exc:  # a date like 2021-02-30
+        raise InputError("", f"not a valid value {node.value!r}: {exc}",
+                         node.start_mark.line + 1) from None
 
 
 @functools.cache

@@ -69,7 +69,8 @@ def check(rule, ctx) -> list:
             line = int(table.lines[p.row]) if p.row is not None else 1
             col = table.spec.column(p.column or "")
             unit = table.text(p.row, "unit") if p.row is not None else ""
-            cell = Cell(table.file, line, p.column or "", unit, col.title if col else "")
+            offset = table.offset(p.row, p.column) if p.row is not None and p.column else 0
+            cell = Cell(table.file, line, p.column or "", unit, col.title if col else "", offset)
             label = unit or table.file
         checks.add(FAIL, label, (cell,), Discrepancy(
             {"column": p.column or "", "value": p.value, "detail": p.detail}, None,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 
-from ..checks import FAIL, PASS, Discrepancy, Listed
+from ..checks import FAIL, PASS, UNEVALUABLE, Discrepancy, Listed
 from ..i18n import N_
 from ..model import Cell
 
@@ -50,6 +50,12 @@ def check(rule, ctx) -> list:
     out = Listed(table="waivers")
     for o in ctx.waived:
         w = o.waiver
+        if not o.ran:  # its rule was left out (--select, --ignore, its period): no verdict
+            file, _, line = w.where.rpartition(":")
+            out.add(UNEVALUABLE, w.where, (Cell(os.path.relpath(file, ctx.period.root),
+                                                int(line), "rule", w.rule, "waiver"),),
+                    f"rule {w.rule} was not checked on this period")
+            continue
         bad = o.expired if problem == "expired" else (not o.matched and not o.expired)
         file, _, line = w.where.rpartition(":")
         # as the reports join it to the period folder: relative to that folder
@@ -59,6 +65,7 @@ def check(rule, ctx) -> list:
             out.add(PASS, w.where, (cell,))
             continue
         out.add(FAIL, w.where, (cell,), Discrepancy(
-            {"rule": w.rule, "reason": w.reason, "expires": w.expires.isoformat(),
-             "matched": str(o.matched), "where": w.where}, variant=problem))
+            {"rule": w.rule, "reason": " ".join(w.reason.split()),  # a message is one line
+             "expires": w.expires.isoformat(), "matched": str(o.revived),
+             "where": w.where}, variant=problem))
     return [out]

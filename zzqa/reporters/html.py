@@ -34,6 +34,7 @@ def render(report: Report, width: int | None = None, color: bool = False,
         loader=jinja2.PackageLoader("zzqa", "templates"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
         lstrip_blocks=True)
+    env.filters["inert"] = lambda text: inert(text)  # control characters shown escaped
     kinds = {t.rule: t.kind for t in report.tallies}
     findings = [_finding(k, f, kinds.get(f.rule, "")) for k, f in enumerate(report.findings)]
     by_cell = defaultdict(list)
@@ -43,12 +44,11 @@ def render(report: Report, width: int | None = None, color: bool = False,
     suspects = {f"{s.cell.file}:{s.cell.line}:{s.cell.column}": s for s in report.suspects}
     printed = report.printed
     tables = [_table(t, by_cell, suspects) for t in (printed.tables if printed else ())]
-    marked = {key for t in tables for key in t["marked"]}
     c = report.checks
     data = {"findings": findings, "cells": {k: [i["id"] for i in v] for k, v in by_cell.items()}}
     return env.get_template("report.html.j2").render(
         r=report, c=c, fail_on=fail_on, tables=tables, findings=findings,
-        elsewhere=[f for f in findings if not set(f["keys"]) & marked],
+        unlisted=sum(t.unlisted + t.unlisted_infos for t in report.tallies),
         prose=_prose(report), rules=sorted({f["rule"] for f in findings}),
         errors=report.count("error"), warnings=report.count("warning"),
         infos=report.count("info"), failing=_failing(report, fail_on),
@@ -81,7 +81,7 @@ def _finding(k: int, f: Finding, kind: str) -> dict:
         "expected": None if f.expected is None else inert(f.expected.printed),
         "actual": None if f.actual is None else inert(f.actual.printed),
         "miss": f.miss, "reading": f.reading, "suggestion": f.suggestion,
-        "waived": asdict(f.waived) if f.waived else None,
+        "waived": ({k: inert(v) for k, v in asdict(f.waived).items()} if f.waived else None),
     }
 
 
@@ -101,8 +101,9 @@ def _table(t: PrintedTable, by_cell: dict, suspects: dict) -> dict:
             suspect = suspects.get(key)
             if found:
                 marked.append(key)
-            out.append({"text": text, "key": key, "state": state, "count": len(found),
-                        "suggested": suspect.suggested if suspect else None,
+            out.append({"text": inert(text), "key": key, "state": state, "count": len(found),
+                        "suggested": inert(suspect.suggested) if suspect and
+                        suspect.suggested else None,
                         "numeric": column != "unit"})
         rows.append({"line": line, "cells": out})
     return {"name": t.name, "title": t.title, "file": t.file, "unit": t.unit_of_measure,
@@ -148,11 +149,11 @@ def _prose(report: Report) -> list[list[dict]]:
             start = p.column - 1
             if start < at or line[start:start + len(p.text)] != p.text:
                 continue  # never mark what is not there
-            runs.append({"text": line[at:start]})
-            runs.append({"text": p.text, "verdict": p.verdict, "rule": p.rule or "",
-                         "expected": p.expected or "", "kind": p.kind})
+            runs.append({"text": inert(line[at:start])})
+            runs.append({"text": inert(p.text), "verdict": p.verdict, "rule": p.rule or "",
+                         "expected": inert(p.expected or ""), "kind": p.kind})
             at = start + len(p.text)
-        runs.append({"text": line[at:]})
+        runs.append({"text": inert(line[at:])})
         out.append(runs)
     return out
 

@@ -50,9 +50,9 @@ def render(report: Report, width: int | None = None, color: bool = False,
         out += ["### " + _("Likely wrong cells"), "",
                 "| " + " | ".join(_(h) for h in (N_("cell"), N_("printed"), N_("likely"),
                                                  N_("explains"))) + " |", "|---|---|---|---|"]
-        out += [f"| {esc(s.cell.file)}:{s.cell.line} {esc(s.cell.unit)} {esc(s.cell.label)} | "
-                f"{esc(s.value)} | {esc(s.suggested or '?')} | "
-                f"{esc('; '.join(s.explains))} |" for s in report.suspects]
+        out += _rows([f"| {esc(s.cell.file)}:{s.cell.line} {esc(s.cell.unit)} "
+                      f"{esc(s.cell.label)} | {esc(s.value)} | {esc(s.suggested or '?')} | "
+                      f"{esc('; '.join(s.explains))} |" for s in report.suspects], limit // 4)
         out.append("")
     failed = [t for t in report.tallies if t.failed or t.unevaluable]
     if failed:
@@ -61,8 +61,9 @@ def render(report: Report, width: int | None = None, color: bool = False,
                                                  N_("failed"), N_("unevaluable"),
                                                  N_("of checks"))) + " |",
                 "|---|---|---|---:|---:|---:|"]
-        out += [f"| {esc(t.rule)} | {_(SEVERITY[t.severity])} | {esc(t.title)} | {t.failed} | "
-                f"{t.unevaluable} | {t.checks} |" for t in failed]
+        out += _rows([f"| {esc(t.rule)} | {_(SEVERITY[t.severity])} | {esc(t.title)} | "
+                      f"{t.failed} | {t.unevaluable} | {t.checks} |" for t in failed],
+                     limit // 4)
         out.append("")
     if report.findings:
         out += ["### " + _("Findings"), ""]
@@ -91,6 +92,20 @@ def render(report: Report, width: int | None = None, color: bool = False,
             "`--format text`).", "… and {n} more findings not shown here: see the full "
             "report (`--format json` or `--format text`).", beyond).format(n=beyond) + "\n"
     return text.rstrip("\n") + "\n"
+
+
+def _rows(rows: list[str], budget: int) -> list[str]:
+    """Table rows up to `budget` characters; the others counted on a line of their own."""
+    out, used = [], 0
+    for k, row in enumerate(rows):
+        if used + len(row) > budget:
+            left = len(rows) - k
+            more = ngettext("… and {n} more row not shown here.",
+                            "… and {n} more rows not shown here.", left).format(n=left)
+            return [*out, "", more]
+        out.append(row)
+        used += len(row) + 1
+    return out
 
 
 def esc(text: object) -> str:

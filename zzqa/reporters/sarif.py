@@ -20,6 +20,7 @@ import posixpath
 
 from .. import __version__
 from ..model import Cell, Finding, Report
+from . import inert
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -72,7 +73,7 @@ def _result(report: Report, f: Finding, rule_index: int) -> dict:
         "ruleId": f.rule,
         "ruleIndex": rule_index,
         "level": LEVEL[f.severity],
-        "message": {"text": f.message},
+        "message": {"text": inert(f.message, newlines=True)},
         "locations": [_location(report, cells[0] if cells else None, f)],
         "partialFingerprints": {"zzqa/v1": _fingerprint(f)},
     }
@@ -107,7 +108,7 @@ def _location(report: Report, cell: Cell | None, f: Finding) -> dict:
     region = {"startLine": max(cell.line, 1)}
     if cell.offset:
         region["startColumn"] = cell.offset
-    where = " › ".join(x for x in (cell.unit, cell.label or cell.column) if x)
+    where = inert(" › ".join(x for x in (cell.unit, cell.label or cell.column) if x))
     return {"physicalLocation": {
                 "artifactLocation": {"uri": _uri(posixpath.join(report.target, cell.file))},
                 "region": region},
