@@ -25,7 +25,7 @@ CATALOGS = [ROOT / "zzqa" / "locale" / "zh" / "LC_MESSAGES" / "zzqa.po",
 
 
 def fields(text: str) -> set[str]:
-    return {f"{name}!{conv}" for _, name, _, conv in string.Formatter().parse(text)
+    return {f"{name}!{conv}:{spec}" for _, name, spec, conv in string.Formatter().parse(text)
             if name is not None}
 
 
@@ -80,7 +80,10 @@ def test_every_rule_title_in_both_languages():
 @pytest.mark.parametrize("env, lang, word", [
     ({"LANG": "zh_CN.UTF-8"}, None, "检查清单"), ({"LANG": "en_US.UTF-8"}, None, "Checklist"),
     ({"LANG": "zh_CN.UTF-8"}, "en", "Checklist"), ({}, "zh", "检查清单"),
-    ({"LANGUAGE": "zh_CN", "LANG": "C"}, None, "检查清单"), ({"LANG": "C"}, None, "Checklist"),
+    ({"LANGUAGE": "zh_CN", "LANG": "en_US"}, None, "检查清单"), ({"LANG": "C"}, None, "Checklist"),
+    ({"LANGUAGE": "zh_CN", "LANG": "C"}, None, "Checklist"),  # as gettext: C ignores LANGUAGE
+    ({"LANGUAGE": "fr:zh", "LANG": "fr_FR"}, None, "检查清单"),
+    ({"LANGUAGE": ":", "LANG": "zh_CN"}, None, "检查清单"),
 ])
 def test_the_language_comes_from_the_option_else_the_locale(monkeypatch, env, lang, word):
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
@@ -100,3 +103,66 @@ def test_chinese_findings_keep_their_numbers(real_report):
     x004 = next(line for line in lines if " X004 " in line and "醴陵市" in line)
     assert "应为 10 + 67.21 = [76.705, 77.715]" in x004 and "印为 78.7" in x004
     assert "相差 0.935" in x004
+
+
+def _checks_copy(tmp_path):
+    import shutil
+    checks = tmp_path / "checks"
+    shutil.copytree(CHECKS, checks)
+    return checks
+
+
+@pytest.mark.parametrize("translation", ["{bogus} 印为 {actual}", "印为 {actual:.1}",
+                                         "印为 {actual:>999999999}"])
+def test_a_bad_translation_of_a_rules_own_message_is_not_used(tmp_path, translation):
+    from babel.messages.pofile import write_po
+    checks = _checks_copy(tmp_path)
+    rules = checks / "rules" / "a1.yaml"
+    text = rules.read_text(encoding="utf-8")
+    own = "{label}: printed {actual}, above its maximum"
+    rules.write_text(text.replace("  - id: B101\n", f"  - id: B101\n    message: '{own}'\n"),
+                     encoding="utf-8")
+    po = checks / "locale" / "zh" / "LC_MESSAGES" / "checks.po"
+    catalog_ = read(po)
+    catalog_.add(own, translation)
+    with po.open("wb") as f:
+        write_po(f, catalog_)
+    i18n.compile_all([checks / "locale"])
+    res = CliRunner().invoke(cli, ["check", str(REAL), "--checks", str(checks), "--format",
+                                   "json", "--lang", "zh"])
+    doc = __import__("json").loads(res.output)
+    assert doc["summary"]["errors"] == 30 and doc["lang"] == "zh"
+    b101 = [f["message"] for f in doc["findings"] if f["rule"] == "B101"]
+    assert b101[0] == "天元区: printed 51, above its maximum"  # the rule's own, as written
+
+
+@pytest.mark.parametrize("broken", [b"", b"junk" * 10, None])
+def test_a_broken_compiled_catalog_is_an_input_error(tmp_path, broken):
+    checks = _checks_copy(tmp_path)
+    mo = checks / "locale" / "zh" / "LC_MESSAGES" / "checks.mo"
+    mo.unlink()
+    if broken is None:
+        mo.mkdir()
+    else:
+        mo.write_bytes(broken)
+    res = CliRunner().invoke(cli, ["check", str(REAL), "--checks", str(checks), "--lang", "zh"])
+    assert res.exit_code == 2 and "checks.mo" in res.output and "internal" not in res.output
+
+
+def test_prose_findings_name_their_rule_in_the_language_spoken():
+    res = CliRunner().invoke(cli, ["check", str(REAL), "--checks", str(CHECKS), "--format",
+                                   "json", "--lang", "zh"])
+    doc = __import__("json").loads(res.output)
+    c602 = next(f for f in doc["findings"] if f["rule"] == "C602")
+    assert c602["cells"][0]["label"].startswith("竣工配套项目 = 实际竣工 − 其中产业，占计划竣工")
+
+
+def test_sarif_fingerprints_do_not_depend_on_the_language():
+    import json
+    out = {}
+    for lang in ("en", "zh"):
+        res = CliRunner().invoke(cli, ["check", str(REAL), "--checks", str(CHECKS),
+                                       "--format", "sarif", "--lang", lang])
+        out[lang] = [r["partialFingerprints"]["zzqa/v1"]
+                     for r in json.loads(res.output)["runs"][0]["results"]]
+    assert out["en"] == out["zh"] and len(set(out["en"])) == len(out["en"])

@@ -68,7 +68,7 @@ def test_a_stale_waiver_is_reported(tmp_path):
     path.write_text(text, encoding="utf-8")
     _, doc = run("--waivers", str(path), "--today", "2026-11-29")
     (w002,) = [f for f in doc["findings"] if f["rule"] == "W002"]
-    assert w002["severity"] == "warning" and "matches no finding" in w002["message"]
+    assert w002["severity"] == "warning" and "accepts no finding" in w002["message"]
     assert w002["cells"][0]["line"] == len(EXAMPLE.read_text(encoding="utf-8").splitlines()) + 1
 
 
@@ -211,3 +211,48 @@ def test_a_waiver_for_a_rule_the_catalog_lacks_is_refused(tmp_path):
     res = CliRunner().invoke(cli, ["check", str(REAL), "--checks", str(CHECKS),
                                    "--waivers", str(path)])
     assert res.exit_code == 2 and "w.yaml:2" in res.output and "Z999" in res.output
+
+
+def test_an_expired_waiver_beside_a_live_one_is_stale_not_expired(tmp_path):
+    live = EXAMPLE.read_text(encoding="utf-8")
+    old = ("  - rule: B101\n    cells: [{table: a1, column: talent}]\n    reason: old\n"
+           "    accepted_by: me\n    expires: 2020-01-01\n")
+    twin = ("  - rule: B101\n    cells: [{table: a1, column: talent}]\n    reason: twin\n"
+            "    accepted_by: me\n    expires: 2030-01-01\n")
+    path = tmp_path / "w.yaml"
+    path.write_text(live + old + twin, encoding="utf-8")
+    _, doc = run("--waivers", str(path), "--today", "2026-11-29")
+    assert doc["summary"]["waived"] == 24 and doc["summary"]["errors"] == 6
+    assert not [f for f in doc["findings"] if f["rule"] == "W001"]
+    stale = [f["message"] for f in doc["findings"] if f["rule"] == "W002"]
+    assert len(stale) == 2 and "(old)" in stale[0] and "(twin)" in stale[1]
+
+
+def test_waivers_of_derived_rules_beyond_the_listing_limit(tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_text("waivers:\n  - rule: D001\n    cells: [{table: a2}, {table: a4}, "
+                    "{table: a7}]\n    reason: r\n    accepted_by: me\n"
+                    "    expires: 2030-01-01\n", encoding="utf-8")
+    for limit in ("1000", "1"):
+        code, doc = run("--waivers", str(path), "--today", "2026-11-29", "--select", "D001",
+                        "--fail-on", "warning", "--max-findings", limit)
+        assert doc["summary"]["waived"] == 11 and doc["summary"]["warnings"] == 0 and code == 0
+
+
+def test_outputs_never_overwrite_a_linked_in_waiver_or_rule_file(tmp_path):
+    import shutil
+    checks = tmp_path / "checks"
+    shutil.copytree(CHECKS, checks)
+    outside = tmp_path / "ext"
+    outside.mkdir()
+    (outside / "waivers.yaml").write_text("waivers: []\n", encoding="utf-8")
+    (checks / "waivers.yaml").symlink_to(outside / "waivers.yaml")
+    shutil.move(checks / "rules" / "a9.yaml", outside / "a9.yaml")
+    (checks / "rules" / "a9.yaml").symlink_to(outside / "a9.yaml")
+    before = (outside / "a9.yaml").read_bytes()
+    for target in (outside / "waivers.yaml", outside / "a9.yaml"):
+        res = CliRunner().invoke(cli, ["check", str(REAL), "--checks", str(checks),
+                                       "--output", f"json={target}"])
+        assert res.exit_code == 2 and "which zzqa reads" in res.output, res.output
+    assert (outside / "a9.yaml").read_bytes() == before
+    assert (outside / "waivers.yaml").read_text(encoding="utf-8") == "waivers: []\n"

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from . import expr, numbers, prose
+from . import expr, i18n, numbers, prose
 from .checks import EXCUSED, FAIL, PASS, UNEVALUABLE, Discrepancy, Listed
 from .formula import parse as parse_formula
 from .model import LOOSE, Cell, Value
@@ -34,7 +34,7 @@ def judge(rule, ctx, one, mixed=None) -> Listed:
     out = Listed(table=TABLE)
     text = ctx.prose
     if text is None:
-        out.add(EXCUSED, rule.title)
+        out.add(EXCUSED, i18n.title(rule.title))
         return out
     pattern = prose.compiled(rule.params["text"])
     for p, match in text.matches(pattern):
@@ -43,8 +43,8 @@ def judge(rule, ctx, one, mixed=None) -> Listed:
         for p, match in text.matches(pattern, mixed=True):
             mixed(rule, match, p, text, ctx, out)
     if not len(out):
-        out.add(UNEVALUABLE, rule.title, (), f"the template matches no sentence of {text.file} "
-                "(reworded?)")
+        out.add(UNEVALUABLE, i18n.title(rule.title), (),
+                f"the template matches no sentence of {text.file} (reworded?)")
     return out
 
 
@@ -81,7 +81,7 @@ def claim(rule, match, p: int, text: prose.Prose, period, out: Listed,
     printed = {name: numbers.parse(t.text) for name, t in tokens.items()}
     for name, token in tokens.items():
         token.rule = rule.id
-        where = Cell(text.file, token.line, str(token.column), "", rule.title)
+        where = Cell(text.file, token.line, str(token.column), "", i18n.title(rule.title))
         if name in unverifiable:
             token.verdict, token.expected = "unverifiable", unverifiable[name]
             out.add(EXCUSED, token.text, (where,))
@@ -166,8 +166,8 @@ def ranking(rule, match, p: int, text: prose.Prose, period, form, out: Listed) -
     """One check per matched sentence (a failing one per problem it has)."""
     params = rule.params
     line, col = text.paragraphs[p].position(match.start())
-    where = (Cell(text.file, line, str(col), "", rule.title),)
-    label = rule.title
+    where = (Cell(text.file, line, str(col), "", i18n.title(rule.title)),)
+    label = i18n.title(rule.title)
     table = period.tables.get(params["table"])
     if table is None:
         out.add(UNEVALUABLE, label, where, f"table {params['table']} is missing", TABLE)

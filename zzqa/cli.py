@@ -165,8 +165,7 @@ def check(directory, fmt, select, ignore, fail_on, color, width, max_findings, o
     known_prefixes(catalog, "--select", select)
     known_prefixes(catalog, "--ignore", ignore)
     accepted = _waivers(waivers_file, form, catalog)
-    read = [Path(directory), Path(form.source)] + ([waivers_file] if waivers_file else [])
-    outputs = _targets(outputs, read)
+    outputs = _targets(outputs, _read(directory, form, waivers_file))
     period = period_mod.load(directory, form)
     report = engine.run(period, form, catalog, select, ignore, max_findings, accepted,
                         today.date() if today else None)
@@ -228,7 +227,7 @@ def baseline(directory, output, checks) -> None:
     form, catalog = load_catalog(checks, directory)
     target = None
     if output is not None:  # checked before anything is read
-        (_, target), = _targets([("yaml", output)], [Path(directory), Path(form.source)])
+        (_, target), = _targets([("yaml", output)], _read(directory, form, None))
         if target.exists():
             raise InputError(output, "exists: zzqa baseline never overwrites a file")
     # every finding, however many: a waiver file that left some out would not accept them
@@ -269,6 +268,20 @@ def _printable(path: str) -> str:
     return path.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def _read(directory: Path, form, waivers_file: Path | None) -> list[Path]:
+    """What a check reads, which no report may overwrite: the period folder and its files,
+    the checks/ folder and every file under it (a linked-in rule file too), the waivers."""
+    from . import compiled
+    read = [Path(directory), Path(form.source), Path(form.source) / "waivers.yaml"]
+    if waivers_file is not None:
+        read.append(Path(waivers_file))
+    with contextlib.suppress(OSError):
+        read += compiled._files(Path(form.source))
+    with contextlib.suppress(OSError):
+        read += [p for p in Path(directory).iterdir()]
+    return read
+
+
 def _targets(outputs: list[tuple[str, Path]], inputs: list[Path]) -> list[tuple[str, Path]]:
     """Each --output's file, checked before anything is read: never inside a folder read
     (the period, checks/) nor onto a file read (the waivers), never a folder, a device or
@@ -278,7 +291,10 @@ def _targets(outputs: list[tuple[str, Path]], inputs: list[Path]) -> list[tuple[
         try:
             target = path.resolve()
             for read in inputs:
-                read = read.resolve()
+                try:
+                    read = read.resolve()
+                except (OSError, RuntimeError):
+                    continue
                 if target == read or (read.is_dir() and target.is_relative_to(read)):
                     raise InputError(path, f"is {'inside ' if target != read else ''}{read}, "
                                      "which zzqa reads: write reports elsewhere")

@@ -40,6 +40,9 @@ class Context:
     covered: dict = field(default_factory=dict)
     max_listed: int = 10**9  # findings listed per rule: a kind need not explain more
     waived: list = field(default_factory=list)  # waivers.Outcome of each waiver (stage waivers)
+    # rules a waiver names: their kinds list every check (with its cells), however many, so
+    # that the failures beyond --max-findings can be judged by the waivers too
+    unbounded: frozenset = frozenset()
     _prose: object = None
     _problems: dict | None = None
 
@@ -64,7 +67,7 @@ class Context:
     def problems(self, code: str) -> tuple[list, int]:
         """Schema problems of the period with this code (zzqa/schema.py), found once: the
         first `max_listed` of them, and how many there are."""
-        if self._problems is None:
+        if self._problems is None or self._problems.limit < self.max_listed:
             from . import schema
             self._problems = schema.problems(self.period, self.max_listed)
-        return self._problems.kept.get(code, []), self._problems.count[code]
+        return self._problems.kept.get(code, [])[:self.max_listed], self._problems.count[code]

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import i18n, locate, numbers
 from . import waivers as waivers_mod
-from .catalog import Catalog, Rule
+from .catalog import Catalog, Rule, template_problem
 from .checks import FAIL, NOT_PRINTED, PASS, ROUNDING, UNEVALUABLE, Checks
 from .context import Context, Result, Within
 from .form import Form
@@ -51,7 +51,8 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=(),
                     labels={t.name: f"附件{t.appendix} {t.title} ({t.path})"
                             for t in form.tables.values()},
                     why={r.id: r.why for r in rules})
-    ctx = Context(period, form, max_listed=max_listed)
+    named = {r.id for w in waivers if (r := catalog.get(w.rule)) is not None}
+    ctx = Context(period, form, max_listed=max_listed, unbounded=frozenset(named))
     i18n.catalog(form.source)
     covered = ctx.covered = {name: {c: np.zeros(len(t.raw), bool) for c in t.columns}
                              for name, t in period.tables.items()}
@@ -78,6 +79,7 @@ def _run_rule(rule: Rule, ctx: Context, report: Report, covered: dict, quiet: bo
     """Run one rule and keep what it found; a quiet rule only leaves its results in the
     context for the later stages (its checks held within rounding, its prose verdicts)."""
     tally = RuleTally(rule.id, i18n.title(rule.title), rule.kind, rule.severity)
+    ctx.max_listed = 10**9 if rule.id in ctx.unbounded else max_listed
     why = _cannot_run(rule, ctx.period)
     if quiet:
         if not why:
@@ -148,10 +150,12 @@ def _waive(report: Report, ctx: Context, catalog: Catalog, waivers: list, today)
 
 
 def _failed(rule: Rule, ctx: Context, exc: Exception) -> Finding:
-    reads = sorted({t for t, _ in rule.reads})
-    on = f" on {', '.join(_file(ctx.period, t) for t in reads)}" if reads else ""
-    return Finding(rule.id, "error", _("the rule failed to run") + f"{on}: {type(exc).__name__}: "
-                   f"{' '.join(str(exc).split())}", reads[0] if reads else "", ())
+    reads = sorted({t for t, _c in rule.reads})
+    error = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+    message = (_("the rule failed to run on {files}: {error}").format(
+        files=", ".join(_file(ctx.period, t) for t in reads), error=error) if reads
+        else _("the rule failed to run: {error}").format(error=error))
+    return Finding(rule.id, "error", message, reads[0] if reads else "", ())
 
 
 def _cannot_run(rule: Rule, period: Period) -> tuple[str, str] | None:
@@ -248,12 +252,40 @@ def _stamp_all(rule: Rule, checks: Checks, ctx: Context, room: int) -> list[Find
 def stamp(rule: Rule, label: str, cells: tuple, d, table: str) -> Finding:
     """The one way a finding is made: the rule's id, severity and template (its own
     `message`, else its kind's), the discrepancy's fields and numbers, the cells."""
-    template = rule.template(d.variant)  # the kind's (English: translated) or the rule's own
-    template = i18n.title(template) if rule.message is not None else _(template)
+    template = _translated(rule, rule.template(d.variant), d.variant)
     fields = {"label": label, "expected": show(d.expected), "actual": show(d.actual),
               "miss": _num(d.miss), **d.fields}
     return Finding(rule.id, rule.severity, render(template, fields), table, cells,
                    d.expected, d.actual, d.miss, d.reading, d.suggestion, d.checks)
+
+
+_CHECKED: dict = {}
+
+
+def _translated(rule: Rule, template: str, variant) -> str:
+    """The template in the language spoken (the kind's from zzqa's catalog, the rule's own
+    from checks/locale), checked as the catalog checks templates when it loads: a
+    translation that names another field, or one that would print the numbers otherwise
+    (a width, a precision), is not used — the template as written is."""
+    shown = i18n.title(template) if rule.message is not None else _(template)
+    if shown == template:
+        return template
+    key = (rule.module.__name__, variant, template, shown)
+    if key not in _CHECKED:
+        fields = (*rule.module.FIELDS, *getattr(rule.module, "VARIANT_FIELDS", {}).get(
+            variant, ()))
+        same = _specs(shown) == _specs(template)
+        _CHECKED[key] = shown if same and template_problem(shown, fields) is None else template
+    return _CHECKED[key]
+
+
+def _specs(template: str) -> set:
+    """The fields of a template with their conversion and format: a translation keeps them."""
+    try:
+        return {(name, conv, spec) for _t, name, spec, conv in string.Formatter().parse(template)
+                if name is not None}
+    except ValueError:
+        return set()
 
 
 def render(template: str, fields: dict) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import struct
 from pathlib import Path
 
 LANGUAGES = ("zh", "en")
@@ -27,18 +28,39 @@ _active = {"lang": "en", "zzqa": gettext.NullTranslations()}
 
 
 def from_environment() -> str:
-    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
+    """The language of the locale variables, as gettext reads them: LANGUAGE (a list, its
+    first entry zzqa speaks) unless the locale is C, then LC_ALL, LC_MESSAGES, LANG."""
+    def spoken(value: str) -> str | None:
+        value = value.lower()
+        return next((lang for lang in LANGUAGES if value.startswith(lang)), None)
+    locale = next((os.environ[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG")
+                   if os.environ.get(v)), "")
+    if locale.split(".")[0] not in ("C", "POSIX"):
+        for entry in os.environ.get("LANGUAGE", "").split(":"):
+            if entry and spoken(entry):
+                return spoken(entry)
+    if locale:
+        return "zh" if spoken(locale) == "zh" else "en"
     return "en"
+
+
+def _catalog(domain: str, folder: Path, lang: str):
+    """A compiled catalog, or no translation when there is none; a catalog that cannot be
+    read is an InputError naming it (a broken checks/locale is a broken checks/ folder)."""
+    from .model import InputError
+    try:
+        return gettext.translation(domain, folder, languages=[lang], fallback=True)
+    except (OSError, ValueError, struct.error, UnicodeError) as exc:
+        where = Path(folder) / lang / "LC_MESSAGES" / f"{domain}.mo"
+        raise InputError(where, f"not a readable gettext catalog ({exc}): compile it again "
+                         "with `python -m zzqa.i18n`") from None
 
 
 def use(lang: str | None = None) -> str:
     """Speak `lang` (None: the environment's); the language chosen."""
     lang = lang or from_environment()
     _active["lang"] = lang
-    _active["zzqa"] = gettext.translation("zzqa", LOCALE, languages=[lang], fallback=True)
+    _active["zzqa"] = _catalog("zzqa", LOCALE, lang)
     _active["titles"] = {}
     return lang
 
@@ -74,8 +96,7 @@ def title(text: str, checks_dir: Path | str | None = None) -> str:
     found = _active.setdefault("titles", {})
     key = str(checks_dir)
     if key not in found:
-        found[key] = gettext.translation("checks", Path(checks_dir) / "locale",
-                                         languages=[_active["lang"]], fallback=True)
+        found[key] = _catalog("checks", Path(checks_dir) / "locale", _active["lang"])
     return found[key].gettext(text)
 
 

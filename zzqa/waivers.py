@@ -70,6 +70,7 @@ class Outcome:
     expired: bool = False
     ran: bool = True  # its rule was checked on this period (not left out by --select ...)
     revived: int = 0  # expired: the findings it matched that no live waiver accepts
+    accepted: int = 0  # findings it is the waiver of (the first live one that matches)
 
 
 class Judge:
@@ -93,7 +94,9 @@ class Judge:
         if live is None:
             for o in hit:
                 o.revived += 1
-        return live.waiver.stamp() if live else None
+            return None
+        live.accepted += 1
+        return live.waiver.stamp()
 
 
 def load(path: Path) -> list[Waiver]:

@@ -4,7 +4,8 @@
 One check per waiver of checks/waivers.yaml (or --waivers FILE; see zzqa/waivers.py), on
 the problem the rule names: `expired` — the waiver's date has passed, so the findings it
 accepted count again; `stale` — the waiver accepts no finding of this period (the data was
-corrected, or the waiver names a cell that is not there).
+corrected, the waiver names a cell that is not there, another waiver accepts what it
+matches, or it has expired and a live waiver has taken its place).
 
 ## Why it matters
 A waiver is a decision with a reason and an end.  One that has expired must be renewed or
@@ -35,8 +36,9 @@ MESSAGE = {
     None: N_("the waiver of {rule} ({reason}) at {where} needs attention"),
     "expired": N_("the waiver of {rule} ({reason}) expired on {expires}: its {matched} "
                "findings count again"),
-    "stale": N_("the waiver of {rule} ({reason}) matches no finding: remove it, or correct "
-             "the cells it names"),
+    "stale": N_("the waiver of {rule} ({reason}) accepts no finding (it matches none, or "
+                "another waiver accepts what it matches, or it has expired): remove it, or "
+                "correct the cells it names"),
 }
 FIELDS = ("label", "rule", "reason", "expires", "matched", "where")
 
@@ -56,7 +58,8 @@ def check(rule, ctx) -> list:
                                                 int(line), "rule", w.rule, "waiver"),),
                     f"rule {w.rule} was not checked on this period")
             continue
-        bad = o.expired if problem == "expired" else (not o.matched and not o.expired)
+        revived = o.expired and o.revived > 0  # its findings count again: W001 says so
+        bad = revived if problem == "expired" else (not o.accepted and not revived)
         file, _, line = w.where.rpartition(":")
         # as the reports join it to the period folder: relative to that folder
         cell = Cell(os.path.relpath(file, ctx.period.root), int(line), "rule", w.rule,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
+from .. import i18n
 from ..model import Report
 
 VERSION = "2.1"
@@ -18,6 +19,7 @@ def document(report: Report) -> dict:
     checks = report.checks
     return {
         "version": VERSION,
+        "lang": i18n.language(),
         "target": report.target,
         "period": report.period,
         "checks": report.checks_dir,

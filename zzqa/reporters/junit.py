@@ -62,6 +62,12 @@ def render(report: Report, width: int | None = None, color: bool = False,
             else:
                 ET.SubElement(case, "system-out").text = _x(
                     f"{f.severity}: {f.message}\n{_details(report, f)}")
+        if t.unlisted_waived:  # accepted beyond the listing: shown as skipped, counted
+            case = ET.SubElement(suite, "testcase", classname=_x(t.rule),
+                                 name=_x(f"{t.unlisted_waived} more findings waived, not listed"))
+            ET.SubElement(case, "skipped", message=_x(f"{t.unlisted_waived} waived"))
+            counts["tests"] += 1
+            counts["skipped"] += 1
         beyond = t.unlisted + t.unlisted_infos
         if beyond:  # counted, not listed (--max-findings)
             case = ET.SubElement(suite, "testcase", classname=_x(t.rule),

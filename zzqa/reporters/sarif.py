@@ -122,6 +122,13 @@ def _uri(path: str) -> str:
 
 
 def _fingerprint(f: Finding) -> str:
-    c = f.cells[0] if f.cells else Cell("", 0, "")
-    key = "\0".join((f.rule, c.file, c.unit, c.column, f.message))
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
+    """The same finding in every language and wherever its rows move: its rule, table and
+    the cells it reads by file, unit and column (a prose figure: by its printed value and
+    what the tables give)."""
+    if f.table == "prose":  # a figure moves in its line: its printed value names it
+        cells = [(c.file, f.actual.printed if f.actual else "",
+                  f.expected.printed if f.expected else "") for c in f.cells]
+    else:
+        cells = [(c.file, c.unit, c.column) for c in f.cells]
+    key = "\0".join((f.rule, f.table, *("\1".join(c) for c in cells)))
+    return hashlib.sha256(key.encode("utf-8", "backslashreplace")).hexdigest()[:32]

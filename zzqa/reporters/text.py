@@ -213,13 +213,15 @@ def _findings(console: Console, r: Report) -> None:
             if notes:  # one block: rich lays out a few long renderables faster than many
                 parts.append(_indented("\n".join(inert(n) for n in notes), newlines=True))
             console.print(Group(*parts))
-    more = [t for t in r.tallies if t.unlisted]
+    more = [t for t in r.tallies if t.unlisted or t.unlisted_waived]
     if more:
         _heading(console, _("Findings not listed"))
         for t in more:
             console.print(_text(_("  {rule}: {n:,} more (the first {listed:,} are listed; "
                                   "--max-findings lists more)").format(
-                rule=t.rule, n=t.unlisted, listed=t.listed)))
+                rule=t.rule, n=t.unlisted + t.unlisted_waived, listed=t.listed)
+                + (_(" ({n} waived)").format(n=t.unlisted_waived) if t.unlisted_waived
+                   else "")))
 
 
 def _uncovered(console: Console, r: Report) -> None:
