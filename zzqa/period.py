@@ -185,10 +185,19 @@ class Table:
     def offset(self, row: int, column: str) -> int:
         """The 1-based character column the cell's text starts at in its line (a plain
         CSV line: the cells before it and their commas); 0 when it cannot be told."""
-        if not self.plain or column not in self.raw.columns:
+        if not self.plain:
             return 0
-        before = self.raw.columns[:self.raw.columns.get_loc(column)]
-        return 1 + sum(len(self.text(row, c)) + 1 for c in before)
+        if "_starts" not in self.__dict__:  # every cell's start, a column at a time (Arrow)
+            import pyarrow as pa
+            import pyarrow.compute as pc
+            starts, at = {}, np.ones(len(self.raw), dtype=np.int64)
+            for name in self.raw.columns:
+                starts[name] = at
+                texts = pa.array(self.raw[name], type=pa.string())
+                at = at + pc.utf8_length(texts).to_numpy(zero_copy_only=False) + 1
+            self.__dict__["_starts"] = starts
+        starts = self.__dict__["_starts"].get(column)
+        return 0 if starts is None else int(starts[row])
 
     def interval(self, row: int, column: str, reading: str) -> tuple[int, int] | None:
         """Scaled interval of one cell under a reading; None when the cell holds no value."""
