@@ -13,26 +13,40 @@ A lost value — a cell left empty while compiling the table — silently switch
 check that reads it: the column sum, the row identity, the percentage.  A gate that passes
 then has checked less than it says.
 
+Where the checks the blank switched off pin its value — each solved for the cell with the
+others as printed, their common interval no wider than two units of the column's last
+place — the finding says what the cell should hold (a deductive imputation, as R's
+`deductive` does for linear restrictions), as its suggestion.
+
 ## Example
 附件2 醴陵市 `done_total` (101.74) left blank: R201 and P201 for 醴陵市 and the column sum
-cannot be evaluated; the blank cell is reported, naming them.
+cannot be evaluated; the blank cell is reported, naming them, with the value they imply:
+101.74.
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
+from .. import numbers
 from ..checks import FAIL, UNEVALUABLE, Discrepancy, Listed
 from ..i18n import N_
 from ..numbers import BLANK
+
+INF = Fraction(10**30)
 
 PREFIX = "V"
 STAGE = "derived"
 NEEDS = ("table",)  # the checks that could not be evaluated
 OPTIONS = {"properties": {}}
-MESSAGE = N_("{label} is blank: {count} check(s) could not be evaluated ({checks})")
-
-FIELDS = ("label", "count", "checks")
+MESSAGE = {
+    None: N_("{label} is blank: {count} check(s) could not be evaluated ({checks})"),
+    "implied": N_("{label} is blank; the checks imply {value}: {count} check(s) could not be "
+                  "evaluated ({checks})"),
+}
+FIELDS = ("label", "count", "checks", "value")
 
 
 def columns(params: dict) -> list:
@@ -65,7 +79,7 @@ def check(rule, ctx) -> list:
                    for row in np.flatnonzero(mask)[:ctx.max_listed].tolist())
     found = sum(int(mask.sum()) for mask in hit.values())
     listed = cells[:ctx.max_listed]
-    needs = _checks_of(ctx.results, set(listed))
+    needs, pairs = _checks_of(ctx.results, set(listed))
     blanks = sum(int((a.state == BLANK).sum()) for t in period.tables.values()
                  for a in t.columns.values())
     out = Listed(max(blanks - found, 0))
@@ -74,17 +88,20 @@ def check(rule, ctx) -> list:
         col = table.spec.column(ref[2])
         names = list(dict.fromkeys(needs.get(ref, [])))
         shown = "; ".join(names[:5]) + (f"; and {len(names) - 5} more" if len(names) > 5 else "")
+        value = implied(ref, pairs.get(ref, []), period)
         out.add(FAIL, f"{table.label(ref[1])} › {col.title if col else ref[2]}", (ref,),
-                Discrepancy({"count": str(len(names)), "checks": shown}), ref[0])
+                Discrepancy({"count": str(len(names)), "checks": shown, "value": value or ""},
+                            suggestion=value, variant="implied" if value else None), ref[0])
     out.add_bare(FAIL, found - len(listed))  # beyond the listing: counted only
     return [out]
 
 
-def _checks_of(results, cells: set) -> dict:
-    """The unevaluable checks reading each of a few cells, named."""
+def _checks_of(results, cells: set) -> tuple[dict, dict]:
+    """The unevaluable checks reading each of a few cells: named, and as (checks, i)."""
     out: dict = {}
+    pairs: dict = {}
     if not cells:
-        return out
+        return out, pairs
     for result in results:
         checks = result.checks
         if not checks.blame:
@@ -93,4 +110,34 @@ def _checks_of(results, cells: set) -> dict:
             for ref in checks.cells(i):
                 if ref in cells:
                     out.setdefault(ref, []).append(f"{result.rule.id} {checks.label(i)}")
-    return out
+                    pairs.setdefault(ref, []).append((checks, i))
+    return out, pairs
+
+
+def implied(ref, pairs: list, period) -> str | None:
+    """The value the checks pin for a blank cell, as its column prints values: every check
+    the blank left unevaluated whose other cells all hold a value is solved for the cell
+    (the others read as printed); when their common interval is no wider than two units
+    of the column's last place, the value printed at its decimals nearest its centre (a
+    deductive imputation: the value is implied, not guessed)."""
+    from ..checks import Reader
+    lo, hi, used = -INF, INF, 0
+    for checks, i in pairs:
+        if checks.coupled:  # a rank reads every score: it pins no single one
+            continue
+        others = [r for r in checks.cells(i) if isinstance(r, tuple) and r != ref]
+        if any(period.tables[t].arrays(c).state[row] >= BLANK for t, row, c in others):
+            continue  # another value is missing too: this check pins neither
+        need = checks.solve(i, ref, Reader(period))
+        if need is None:
+            continue
+        lo, hi, used = max(lo, need[0]), min(hi, need[1]), used + 1
+    if not used or lo > hi or abs(lo) >= INF or abs(hi) >= INF:
+        return None
+    table = period.tables[ref[0]]
+    decimals = 0 if table.spec.column(ref[2]).exact else table.convention.get(ref[2], 0)
+    step = 10 ** (numbers.SCALE - decimals)
+    if hi - lo > 2 * step:
+        return None  # the checks leave it open
+    nearest = ((lo + hi) / 2 / step + Fraction(1, 2)).__floor__() * step
+    return numbers.fmt(int(nearest), decimals)

@@ -1,0 +1,54 @@
+"""Lost values: a blank cell whose checks pin its value is reported with that value
+(deductive imputation), and one they leave open is not given a value."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from zzqa.cli import cli
+
+from conftest import CHECKS, REAL
+
+
+def blanked(tmp_path, file: str, old: str, new: str):
+    period = tmp_path / "p"
+    shutil.copytree(REAL, period)
+    path = period / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["check", str(period), "--checks", str(CHECKS), "--format",
+                                   "json"])
+    return json.loads(res.output)
+
+
+@pytest.mark.parametrize("file, old, new, value", [
+    # 醴陵市 1-9 月完成投资 合计: its row identity, its percentage and the column sum
+    ("a2_investment.csv", "醴陵市,114.83,78.7,36.13,101.74,", "醴陵市,114.83,78.7,36.13,,",
+     "101.74"),
+    # 茶陵县 年度投资目标 合计 (41.44): the row identity 合计 = 产业 + 配套 pins it
+    ("a2_investment.csv", "茶陵县,41.44,", "茶陵县,,", "41.44"),
+])
+def test_a_lost_value_the_checks_pin_is_named(tmp_path, file, old, new, value):
+    doc = blanked(tmp_path, file, old, new)
+    (v002,) = [f for f in doc["findings"] if f["rule"] == "V002"]
+    assert f"the checks imply {value}:" in v002["message"] and v002["suggestion"] == value
+
+
+def test_a_blank_its_checks_leave_open_gets_no_value(make):
+    rules = ("rules:\n  - {id: R001, kind: row_identity, title: t, severity: error, why: w, "
+             "table: t, formulas: ['a = b + c']}\n  - {id: V002, kind: blank, title: t, "
+             "severity: warning, why: w}\n")
+    amounts = {"a": "amount", "b": "amount", "c": "amount"}
+    # one blank: the identity pins it; two blanks: it pins neither
+    one = make({"t": (amounts, "unit,a,b,c\n甲区,5.00,,3.00\n乙区,3.00,1.00,2.00\n")}, rules)
+    (f,) = [x for x in one.findings if x.rule == "V002"]
+    assert f.suggestion == "2.00" and "imply 2.00" in f.message
+    two = make({"t": (amounts, "unit,a,b,c\n甲区,5.00,,\n")}, rules)
+    found = [x for x in two.findings if x.rule == "V002"]
+    assert len(found) == 2 and all(x.suggestion is None for x in found)
+    assert all("imply" not in x.message for x in found)
