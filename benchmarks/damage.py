@@ -133,18 +133,74 @@ def key(f) -> tuple:
     return f.rule, f.message, tuple(f.cells)
 
 
-def one(damage) -> dict:
-    """Run zzqa on one damaged copy; what it detected and whom it named."""
-    name, file, row, col, old, new, kind = damage
+def damaged_report(name: str, file: str, edits: list[tuple[int, str, str]]):
+    """zzqa's report on a copy of the real period with cells (row, column) set to text."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "p"
         shutil.copytree(REAL, work)
         lines = (work / file).read_text(encoding="utf-8").split("\n")
-        cells_of_line = lines[row + 1].split(",")
-        cells_of_line[list(BASE.tables[name].raw.columns).index(col)] = new
-        lines[row + 1] = ",".join(cells_of_line)
+        for row, col, new in edits:
+            cells_of_line = lines[row + 1].split(",")
+            cells_of_line[list(BASE.tables[name].raw.columns).index(col)] = new
+            lines[row + 1] = ",".join(cells_of_line)
         (work / file).write_text("\n".join(lines), encoding="utf-8")
-        report = engine.run(period.load(work, FORM), FORM, CATALOG)
+        return engine.run(period.load(work, FORM), FORM, CATALOG)
+
+
+def structural(damage) -> dict:
+    """An exchange of two units' values in one column, or a value lost (left blank): what
+    zzqa detected, and whether it named the cells (the swap as such; the lost value with
+    the value it held)."""
+    kind, name, file, edits, olds = damage
+    report = damaged_report(name, file, edits)
+    new_findings = [f for f in report.findings
+                    if f.severity in ("error", "warning") and key(f) not in SEEN]
+    spot = lambda cell: (cell.file, cell.line, cell.column)  # noqa: E731
+    targets = {(file, row + 2, col) for row, col, _ in edits}
+    suspects = [s for s in report.suspects if spot(s.cell) not in KNOWN]
+    if kind == "lost value":
+        (row, col, _), old = edits[0], olds[0]
+        lost = [f for f in new_findings if f.rule == "V002" and f.cells
+                and spot(f.cells[0]) == (file, row + 2, col)]
+        right = bool(lost) and lost[0].suggestion is not None and not changed(
+            old, lost[0].suggestion)  # the value it held, as printed
+        return {"kind": kind, "detected": bool(lost), "localized": bool(lost),
+                "first": right, "where": f"{file}:{row + 2}:{col} {old} -> blank "
+                f"({lost[0].message if lost else 'not reported'})"}
+    swapped = [s for s in suspects if s.pattern == "two rows swapped"
+               and spot(s.cell) in targets]
+    named = {spot(s.cell) for s in suspects} & targets
+    return {"kind": kind, "detected": bool(new_findings),
+            "localized": bool(swapped) or named == targets,
+            "first": bool(suspects) and spot(suspects[0].cell) in targets
+            and suspects[0].pattern == "two rows swapped",
+            "where": f"{file} {edits[0][1]}: rows {edits[0][0] + 2} and {edits[1][0] + 2} "
+                     f"exchanged ({olds[0]} <-> {olds[1]}); first suspect "
+                     f"{spot(suspects[0].cell) if suspects else None}"
+                     f" {suspects[0].pattern if suspects else ''}"}
+
+
+def draw_structural(rng: random.Random, cells: list, kind: str):
+    while True:
+        t, row, col = rng.choice(cells)
+        if kind == "lost value":
+            if t.spec.blank_is_zero:
+                continue
+            return kind, t.name, t.file, [(row, col, "")], [t.text(row, col)]
+        units = [r for r in range(len(t.raw)) if not t.is_total.iloc[r] and r != row
+                 and t.columns[col].state[r] == numbers.NUMBER]
+        if t.is_total.iloc[row] or not units:
+            continue
+        other = rng.choice(units)
+        a, b = t.text(row, col), t.text(other, col)
+        if changed(a, b):
+            return kind, t.name, t.file, [(row, col, b), (other, col, a)], [a, b]
+
+
+def one(damage) -> dict:
+    """Run zzqa on one damaged copy; what it detected and whom it named."""
+    name, file, row, col, old, new, kind = damage
+    report = damaged_report(name, file, [(row, col, new)])
     new_findings = [f for f in report.findings
                     if f.severity in ("error", "warning") and key(f) not in SEEN]
     target = (file, row + 2, col)
@@ -182,6 +238,9 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2, help="worker processes")
     ap.add_argument("--misses", action="store_true",
                     help="list invisible, undetected and unlocalized damages on stderr")
+    ap.add_argument("--structural", type=int, default=0,
+                    help="also N runs each of two units' values exchanged in one column and "
+                         "of a value lost (left blank), drawn apart (seed + 1000)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     setup()
@@ -229,6 +288,26 @@ def main() -> None:
               f"{pct(s['top-1'], s['singled out'])} |")
     print(f"\nover all {total['runs']} runs: detected {pct(total['detected'], total['runs'])}, "
           f"localized {pct(total['localized'], total['runs'])}")
+    if not args.structural:
+        return
+    rng2 = random.Random(args.seed + 1000)
+    drawn = [draw_structural(rng2, cells, kind) for kind in ("exchanged rows", "lost value")
+             for _ in range(args.structural)]
+    with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
+        results = pool.map(structural, drawn, chunksize=4)
+    print("\n| damage | runs | detected | localized | named first |")
+    print("|---|---:|---:|---:|---:|")
+    for kind in ("exchanged rows", "lost value"):
+        rs = [r for r in results if r["kind"] == kind]
+        n = len(rs)
+        print(f"| {kind} | {n} | {pct(sum(r['detected'] for r in rs), n)} | "
+              f"{pct(sum(r['localized'] for r in rs), n)} | "
+              f"{pct(sum(r['first'] for r in rs), n)} |")
+        if args.misses:
+            for r in rs:
+                if not r["first"]:
+                    print(f"{kind}: {r['where']}"
+                          + ("" if r["detected"] else " — UNDETECTED"), file=sys.stderr)
 
 
 if __name__ == "__main__":

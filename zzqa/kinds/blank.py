@@ -45,8 +45,10 @@ MESSAGE = {
     None: N_("{label} is blank: {count} check(s) could not be evaluated ({checks})"),
     "implied": N_("{label} is blank; the checks imply {value}: {count} check(s) could not be "
                   "evaluated ({checks})"),
+    "between": N_("{label} is blank; the checks put it between {low} and {high}: {count} "
+                  "check(s) could not be evaluated ({checks})"),
 }
-FIELDS = ("label", "count", "checks", "value")
+FIELDS = ("label", "count", "checks", "value", "low", "high")
 
 
 def columns(params: dict) -> list:
@@ -88,10 +90,12 @@ def check(rule, ctx) -> list:
         col = table.spec.column(ref[2])
         names = list(dict.fromkeys(needs.get(ref, [])))
         shown = "; ".join(names[:5]) + (f"; and {len(names) - 5} more" if len(names) > 5 else "")
-        value = implied(ref, pairs.get(ref, []), period)
+        value, low, high = implied(ref, pairs.get(ref, []), period)
+        variant = "implied" if value else ("between" if low is not None else None)
         out.add(FAIL, f"{table.label(ref[1])} › {col.title if col else ref[2]}", (ref,),
-                Discrepancy({"count": str(len(names)), "checks": shown, "value": value or ""},
-                            suggestion=value, variant="implied" if value else None), ref[0])
+                Discrepancy({"count": str(len(names)), "checks": shown, "value": value or "",
+                             "low": low or "", "high": high or ""},
+                            suggestion=value, variant=variant), ref[0])
     out.add_bare(FAIL, found - len(listed))  # beyond the listing: counted only
     return [out]
 
@@ -114,12 +118,13 @@ def _checks_of(results, cells: set) -> tuple[dict, dict]:
     return out, pairs
 
 
-def implied(ref, pairs: list, period) -> str | None:
+def implied(ref, pairs: list, period) -> tuple[str | None, str | None, str | None]:
     """The value the checks pin for a blank cell, as its column prints values: every check
     the blank left unevaluated whose other cells all hold a value is solved for the cell
     (the others read as printed); when their common interval is no wider than two units
     of the column's last place, the value printed at its decimals nearest its centre (a
-    deductive imputation: the value is implied, not guessed)."""
+    deductive imputation: the value is implied, not guessed); when it is wider but
+    bounded, its ends.  (value, low, high), None where the checks say nothing."""
     from ..checks import Reader
     lo, hi, used = -INF, INF, 0
     for checks, i in pairs:
@@ -133,11 +138,16 @@ def implied(ref, pairs: list, period) -> str | None:
             continue
         lo, hi, used = max(lo, need[0]), min(hi, need[1]), used + 1
     if not used or lo > hi or abs(lo) >= INF or abs(hi) >= INF:
-        return None
+        return None, None, None
     table = period.tables[ref[0]]
+    least = table.spec.column(ref[2]).minimum  # a count, an amount is never negative
+    if least is not None:
+        lo = max(lo, Fraction(least * numbers.UNIT))
+    if lo > hi:
+        return None, None, None
     decimals = 0 if table.spec.column(ref[2]).exact else table.convention.get(ref[2], 0)
     step = 10 ** (numbers.SCALE - decimals)
-    if hi - lo > 2 * step:
-        return None  # the checks leave it open
+    if hi - lo > 2 * step:  # the checks bound it, no closer than that
+        return None, numbers.fmt(lo), numbers.fmt(hi)
     nearest = ((lo + hi) / 2 / step + Fraction(1, 2)).__floor__() * step
-    return numbers.fmt(int(nearest), decimals)
+    return numbers.fmt(int(nearest), decimals), None, None
