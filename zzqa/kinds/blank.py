@@ -85,12 +85,13 @@ def check(rule, ctx) -> list:
     blanks = sum(int((a.state == BLANK).sum()) for t in period.tables.values()
                  for a in t.columns.values())
     out = Listed(max(blanks - found, 0))
+    seen: dict = {}  # missing cells per check, counted once
     for ref in listed:
         table = period.tables[ref[0]]
         col = table.spec.column(ref[2])
         names = list(dict.fromkeys(needs.get(ref, [])))
         shown = "; ".join(names[:5]) + (f"; and {len(names) - 5} more" if len(names) > 5 else "")
-        value, low, high = implied(ref, pairs.get(ref, []), period)
+        value, low, high = implied(ref, pairs.get(ref, []), period, seen)
         variant = "implied" if value else ("between" if low is not None else None)
         out.add(FAIL, f"{table.label(ref[1])} › {col.title if col else ref[2]}", (ref,),
                 Discrepancy({"count": str(len(names)), "checks": shown, "value": value or "",
@@ -101,24 +102,50 @@ def check(rule, ctx) -> list:
 
 
 def _checks_of(results, cells: set) -> tuple[dict, dict]:
-    """The unevaluable checks reading each of a few cells: named, and as (checks, i)."""
+    """The unevaluable checks reading each of a few cells: named, and as (checks, i).
+    Looked up through what each check reads, column by column (a column sum reads a
+    hundred thousand cells: its cells are never listed one by one)."""
     out: dict = {}
     pairs: dict = {}
     if not cells:
         return out, pairs
+    wanted: dict = {}
+    for table, row, column in cells:
+        wanted.setdefault((table, column), set()).add(row)
+    wanted_rows = {k: np.fromiter(v, dtype=np.int64) for k, v in wanted.items()}
     for result in results:
         checks = result.checks
         if not checks.blame:
             continue
         for i in np.flatnonzero(checks.status == UNEVALUABLE).tolist():
-            for ref in checks.cells(i):
-                if ref in cells:
+            for read in checks.reads:
+                pick = wanted_rows.get((read.table.name, read.column))
+                if pick is None:
+                    continue
+                rows = np.atleast_1d(np.asarray(read.rows[i]))  # a cell, or a sum's rows
+                for row in rows[np.isin(rows, pick)].tolist():
+                    ref = (read.table.name, int(row), read.column)
                     out.setdefault(ref, []).append(f"{result.rule.id} {checks.label(i)}")
                     pairs.setdefault(ref, []).append((checks, i))
     return out, pairs
 
 
-def implied(ref, pairs: list, period) -> tuple[str | None, str | None, str | None]:
+def _missing(checks, i: int, seen: dict) -> int:
+    """How many cells check i reads that hold no value (blank or not a number)."""
+    key = (id(checks), i)
+    if key not in seen:
+        n = 0
+        for read in checks.reads:
+            state = read.table.arrays(read.column).state
+            rows = np.atleast_1d(np.asarray(read.rows[i]))  # a cell, or a sum's rows
+            rows = rows[rows >= 0]
+            n += int((state[rows] >= BLANK).sum())
+        seen[key] = n
+    return seen[key]
+
+
+def implied(ref, pairs: list, period, seen: dict | None = None
+            ) -> tuple[str | None, str | None, str | None]:
     """The value the checks pin for a blank cell, as its column prints values: every check
     the blank left unevaluated whose other cells all hold a value is solved for the cell
     (the others read as printed); when their common interval is no wider than two units
@@ -130,8 +157,7 @@ def implied(ref, pairs: list, period) -> tuple[str | None, str | None, str | Non
     for checks, i in pairs:
         if checks.coupled:  # a rank reads every score: it pins no single one
             continue
-        others = [r for r in checks.cells(i) if isinstance(r, tuple) and r != ref]
-        if any(period.tables[t].arrays(c).state[row] >= BLANK for t, row, c in others):
+        if _missing(checks, i, {} if seen is None else seen) != 1:
             continue  # another value is missing too: this check pins neither
         need = checks.solve(i, ref, Reader(period))
         if need is None:
