@@ -162,8 +162,10 @@ def structural(damage) -> dict:
         (row, col, _), old = edits[0], olds[0]
         lost = [f for f in new_findings if f.rule == "V002" and f.cells
                 and spot(f.cells[0]) == (file, row + 2, col)]
-        right = bool(lost) and lost[0].suggestion is not None and not changed(
-            old, lost[0].suggestion)  # the value it held, as printed
+        sugg = lost[0].suggestion if lost else None
+        a = numbers.parse(old.rstrip("%"))
+        b = numbers.parse(sugg.rstrip("%")) if sugg else None
+        right = b is not None and a is not None and a.scaled == b.scaled  # the value it held
         return {"kind": kind, "detected": bool(lost), "localized": bool(lost),
                 "first": right, "where": f"{file}:{row + 2}:{col} {old} -> blank "
                 f"({lost[0].message if lost else 'not reported'})"}

@@ -36,7 +36,7 @@ def blanked(tmp_path, file: str, old: str, new: str):
 def test_a_lost_value_the_checks_pin_is_named(tmp_path, file, old, new, value):
     doc = blanked(tmp_path, file, old, new)
     (v002,) = [f for f in doc["findings"] if f["rule"] == "V002"]
-    assert f"the checks imply {value}:" in v002["message"] and v002["suggestion"] == value
+    assert f"the checks imply {value} (from " in v002["message"] and v002["suggestion"] == value
 
 
 def test_a_blank_its_checks_leave_open_gets_no_value(make):
@@ -52,3 +52,24 @@ def test_a_blank_its_checks_leave_open_gets_no_value(make):
     found = [x for x in two.findings if x.rule == "V002"]
     assert len(found) == 2 and all(x.suggestion is None for x in found)
     assert all("imply" not in x.message for x in found)
+
+
+def _ratio(make, row: str):
+    rules = ("rules:\n  - {id: P001, kind: ratio, title: t, severity: error, why: w, "
+             "table: t, ratios: ['p = d / n']}\n  - {id: V002, kind: blank, title: t, "
+             "severity: warning, why: w}\n")
+    kinds = {"d": "amount", "n": "amount", "p": "percent"}
+    return [f for f in make({"t": (kinds, "unit,d,n,p\n" + row + "\n乙区,1.00,4.00,25.0%\n")},
+                            rules).findings if f.rule == "V002"]
+
+
+def test_no_plan_says_nothing_of_the_numerator(make):
+    (f,) = _ratio(make, "甲区,,-,-")
+    assert f.suggestion is None and "imply" not in f.message and "between" not in f.message
+
+
+def test_a_percentage_keeps_its_sign_and_large_ends_print_plainly(make):
+    (f,) = _ratio(make, "甲区,100.00,400.00,")
+    assert f.suggestion == "25.0%" and "imply 25.0% (from 24.998% to 25.002%)" in f.message
+    (g,) = _ratio(make, "甲区,,5000000.00,33.3%")
+    assert "e+" not in g.message and "between 1662499.9983 and 1667500.0017" in g.message

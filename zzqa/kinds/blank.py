@@ -43,8 +43,8 @@ NEEDS = ("table",)  # the checks that could not be evaluated
 OPTIONS = {"properties": {}}
 MESSAGE = {
     None: N_("{label} is blank: {count} check(s) could not be evaluated ({checks})"),
-    "implied": N_("{label} is blank; the checks imply {value}: {count} check(s) could not be "
-                  "evaluated ({checks})"),
+    "implied": N_("{label} is blank; the checks imply {value} (from {low} to {high}): "
+                  "{count} check(s) could not be evaluated ({checks})"),
     "between": N_("{label} is blank; the checks put it between {low} and {high}: {count} "
                   "check(s) could not be evaluated ({checks})"),
 }
@@ -146,12 +146,13 @@ def _missing(checks, i: int, seen: dict) -> int:
 
 def implied(ref, pairs: list, period, seen: dict | None = None
             ) -> tuple[str | None, str | None, str | None]:
-    """The value the checks pin for a blank cell, as its column prints values: every check
-    the blank left unevaluated whose other cells all hold a value is solved for the cell
-    (the others read as printed); when their common interval is no wider than two units
-    of the column's last place, the value printed at its decimals nearest its centre (a
-    deductive imputation: the value is implied, not guessed); when it is wider but
-    bounded, its ends.  (value, low, high), None where the checks say nothing."""
+    """What the checks say of a blank cell: every check the blank left unevaluated whose
+    other cells all hold a value is solved for the cell (the others read as printed), and
+    their common interval met with the column's domain: its ends, rounded outwards, and
+    when it is no wider than two units of the column's last place, the value printed at
+    the column's decimals nearest its centre (a deductive imputation: the checks imply it,
+    and the ends say how closely).  (value, low, high); None where the checks say
+    nothing or contradict each other, and no value where the column prints none."""
     from ..checks import Reader
     lo, hi, used = -INF, INF, 0
     for checks, i in pairs:
@@ -163,17 +164,23 @@ def implied(ref, pairs: list, period, seen: dict | None = None
         if need is None:
             continue
         lo, hi, used = max(lo, need[0]), min(hi, need[1]), used + 1
+    table = period.tables[ref[0]]
+    col = table.spec.column(ref[2])
+    if used and col.minimum is not None:  # a count, an amount is never negative
+        lo = max(lo, Fraction(col.minimum * numbers.UNIT))
     if not used or lo > hi or abs(lo) >= INF or abs(hi) >= INF:
         return None, None, None
-    table = period.tables[ref[0]]
-    least = table.spec.column(ref[2]).minimum  # a count, an amount is never negative
-    if least is not None:
-        lo = max(lo, Fraction(least * numbers.UNIT))
-    if lo > hi:
-        return None, None, None
-    decimals = 0 if table.spec.column(ref[2]).exact else table.convention.get(ref[2], 0)
-    step = 10 ** (numbers.SCALE - decimals)
-    if hi - lo > 2 * step:  # the checks bound it, no closer than that
-        return None, numbers.fmt(lo), numbers.fmt(hi)
+    a = table.arrays(ref[2])
+    numbers_at = np.flatnonzero(a.state == numbers.NUMBER)
+    pct = "%" if col.kind == "percent" and any(
+        table.text(r, ref[2]).endswith("%") for r in numbers_at[:1].tolist()) else ""
+    usual = 0 if col.exact else table.convention.get(ref[2], 0)
+    places = min(usual + 2, numbers.SCALE - 1)  # the ends, rounded outwards
+    q = 10 ** (numbers.SCALE - places)
+    low = numbers.fmt(int((lo // q) * q), places).rstrip("0").rstrip(".") + pct
+    high = numbers.fmt(int(-((-hi) // q) * q), places).rstrip("0").rstrip(".") + pct
+    step = 10 ** (numbers.SCALE - usual)
+    if not len(numbers_at) or hi - lo > 2 * step:  # bounded, no closer than that
+        return None, low, high
     nearest = ((lo + hi) / 2 / step + Fraction(1, 2)).__floor__() * step
-    return numbers.fmt(int(nearest), decimals), None, None
+    return numbers.fmt(int(nearest), usual) + pct, low, high

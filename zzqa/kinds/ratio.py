@@ -179,8 +179,8 @@ class Ratios(Checks):
         col = ref[2]
         if col == p_col:
             return (Fraction(HUNDRED * n1, d2), Fraction(HUNDRED * n2, d1)) if d1 > 0 else None
-        if col == n_col:
-            return Fraction(p1 * d1, HUNDRED), Fraction(p2 * d2, HUNDRED)
+        if col == n_col:  # without a positive plan the percentage says nothing of it
+            return (Fraction(p1 * d1, HUNDRED), Fraction(p2 * d2, HUNDRED)) if d1 > 0 else None
         if col == d_col and p1 > 0:
             return Fraction(HUNDRED * n1, p2), Fraction(HUNDRED * n2, p1)
         return None
