@@ -190,7 +190,7 @@ def _findings(console: Console, r: Report) -> None:
             if f.waived:
                 head.append(_("waived "), style="green")
             word = _(SEVERITY[f.severity])
-            head.append(word + " " * max(7 - cell_len(word), 1),
+            head.append(word + " " * max(7 - cell_len(word), 0),
                         style="dim" if f.waived else STYLE[f.severity])
             head.append(inert(f" {f.rule}  "))
             if f.cells:
