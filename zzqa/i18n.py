@@ -10,8 +10,10 @@ Two domains, both read with the standard library's `gettext` from compiled catal
 The language is `--lang zh|en`, else the environment's locale (LANGUAGE, LC_ALL,
 LC_MESSAGES, LANG: one starting with "zh" is Chinese), else English.  A string a catalog
 does not translate prints as written.  Labels from the tables (units, header paths) are
-the bulletin's own and always Chinese.  `python -m zzqa.i18n` compiles the .po files
-(with Babel, a test extra) after editing them; the tests fail on a stale .mo.
+the bulletin's own and always Chinese.  `python -m zzqa.i18n update` brings zzqa.po up to
+the code (new strings in, unused ones out) and lists what is new to translate;
+`python -m zzqa.i18n` compiles the .po files (with Babel, a test extra) after editing them;
+the tests fail on a stale .mo or an untranslated string.
 """
 
 from __future__ import annotations
@@ -116,7 +118,37 @@ def compile_all(roots: list[Path]) -> list[Path]:
     return out
 
 
+def update_code_catalog() -> list[str]:
+    """Bring zzqa's catalogs up to the code: every string marked for translation (`_`,
+    `N_`, `ngettext`) in, translations kept, strings no longer used out.  The new ones
+    are returned, to be translated in the .po (the tests fail while one is empty)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po, write_po
+    template = Catalog(domain="zzqa")
+    for file, line, message, _comments, _context in extract_from_dir(
+            Path(__file__).resolve().parent, keywords={"_": None, "N_": None,
+                                                       "ngettext": (1, 2)},
+            method_map=[("**.py", "python")]):
+        template.add(message, locations=[(file, line)])
+    new = []
+    for po in sorted(LOCALE.glob("*/LC_MESSAGES/zzqa.po")):
+        with po.open("rb") as f:
+            catalog = read_po(f)
+        known = {m.id for m in catalog}
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        new += [str(m.id) for m in catalog if m.id and m.id not in known]
+        with po.open("wb") as f:
+            write_po(f, catalog, width=100, sort_output=False)
+    return new
+
+
 if __name__ == "__main__":
+    import sys
     root = Path(__file__).resolve().parent.parent
+    if sys.argv[1:] == ["update"]:  # python -m zzqa.i18n update: new strings into the .po
+        for message in update_code_catalog():
+            print(f"to translate: {message}")
     for path in compile_all([LOCALE, root / "checks" / "locale"]):
         print(path)
