@@ -14,6 +14,11 @@ SEVERITIES = ("error", "warning", "info")
 STRICT, LOOSE = "strict", "loose"
 
 
+def at_or_above(severity: str) -> tuple[str, ...]:
+    """The severities as bad as `severity` or worse (--fail-on)."""
+    return SEVERITIES[: SEVERITIES.index(severity) + 1]
+
+
 class InputError(Exception):
     """The input cannot be checked at all (exit 2): names a file and, when known, a line."""
 
@@ -215,5 +220,8 @@ class Report:
         return {v: sum(1 for p in self.prose if p.verdict == v) for v in verdicts}
 
     def exit_status(self, fail_on: str = "error") -> int:
-        worst = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
-        return 1 if any(self.count(severity) for severity in worst) else 0
+        return 1 if self.failing(fail_on) else 0
+
+    def failing(self, fail_on: str = "error") -> int:
+        """Findings at or above `fail_on` that no waiver accepts (they fail the run)."""
+        return sum(self.count(severity) for severity in at_or_above(fail_on))

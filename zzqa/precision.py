@@ -71,7 +71,7 @@ def checks(rounding: dict, period, counted: set = frozenset(), listed: int = 10*
             iv = checks_.solve(i, ref, Reader(period, loose=others, override=fixed))
             if iv is not None:
                 lo, hi = max(lo, iv[0]), min(hi, iv[1])
-        suggestion = _suggest(lo, hi, conv)
+        suggestion = suggest(lo, hi, conv)
         if suggestion is not None:
             fixed[ref] = numbers.parse(suggestion).interval(decimals=conv)
         printed = table.text(ref[1], ref[2])
@@ -108,7 +108,7 @@ def _f(x) -> float | None:
     return None if abs(x) >= 10**29 else float(Fraction(x) / numbers.UNIT)
 
 
-def _suggest(lo: Fraction, hi: Fraction, decimals: int) -> str | None:
+def suggest(lo: Fraction, hi: Fraction, decimals: int) -> str | None:
     """The value printed at `decimals` nearest the centre of the needed interval [lo, hi].
 
     Read strictly, that printed value stands for an interval meeting [lo, hi], so every

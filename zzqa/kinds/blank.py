@@ -34,6 +34,7 @@ from .. import numbers
 from ..checks import FAIL, UNEVALUABLE, Discrepancy, Listed
 from ..i18n import N_
 from ..numbers import BLANK
+from ..precision import suggest
 
 INF = Fraction(10**30)
 
@@ -180,7 +181,5 @@ def implied(ref, pairs: list, period, seen: dict | None = None
     low = numbers.fmt(int((lo // q) * q), places).rstrip("0").rstrip(".") + pct
     high = numbers.fmt(int(-((-hi) // q) * q), places).rstrip("0").rstrip(".") + pct
     step = 10 ** (numbers.SCALE - usual)
-    if not len(numbers_at) or hi - lo > 2 * step:  # bounded, no closer than that
-        return None, low, high
-    nearest = ((lo + hi) / 2 / step + Fraction(1, 2)).__floor__() * step
-    return numbers.fmt(int(nearest), usual) + pct, low, high
+    value = suggest(lo, hi, usual) if len(numbers_at) and hi - lo <= 2 * step else None
+    return (value + pct if value else None), low, high

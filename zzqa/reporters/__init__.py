@@ -7,11 +7,17 @@ every name in NAMES, for the terminal (--format) and for files (--output FORMAT=
 calls each the same way.
 
 Modules are imported on use, so that `--format json` never pays for rich (and `--help`
-pays for nothing): this package itself imports only the standard library.
+pays for nothing): this package itself imports only the standard library and zzqa.i18n
+(which imports only the standard library).
 """
 
 import re
 from importlib import import_module
+
+from ..i18n import N_
+
+# the severities as a report names them (translated where shown: `_(SEVERITY[...])`)
+SEVERITY = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
 
 NAMES = ("github", "html", "json", "junit", "markdown", "plain", "sarif", "text")
 

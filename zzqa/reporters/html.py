@@ -51,15 +51,11 @@ def render(report: Report, width: int | None = None, color: bool = False,
         unlisted=sum(t.unlisted + t.unlisted_infos for t in report.tallies),
         prose=_prose(report), rules=sorted({f["rule"] for f in findings}),
         errors=report.count("error"), warnings=report.count("warning"),
-        infos=report.count("info"), failing=_failing(report, fail_on),
+        infos=report.count("info"), failing=report.failing(fail_on),
         coverage=(100 * report.cells_covered / report.cells_total
                   if report.cells_total else 100.0),
         data=_json(data), inert=inert)
 
-
-def _failing(report: Report, fail_on: str) -> int:
-    order = ("error", "warning", "info")
-    return sum(report.count(s) for s in order[: order.index(fail_on) + 1])
 
 
 def _finding(k: int, f: Finding, kind: str) -> dict:

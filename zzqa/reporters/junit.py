@@ -18,14 +18,14 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 
-from ..model import SEVERITIES, Finding, Report
+from ..model import Finding, Report, at_or_above
 from . import inert
 
 
 def render(report: Report, width: int | None = None, color: bool = False,
            fail_on: str = "error") -> str:
     """The report as one <testsuites> document (width and colour change nothing)."""
-    failing = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
+    failing = at_or_above(fail_on)
     by_rule: dict[str, list[Finding]] = {}
     for f in report.findings:
         by_rule.setdefault(f.rule, []).append(f)

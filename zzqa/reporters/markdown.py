@@ -12,10 +12,8 @@ from __future__ import annotations
 import re
 
 from ..i18n import N_, _, ngettext
-from ..model import SEVERITIES, Report
-from . import inert
-
-SEVERITY = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
+from ..model import Report
+from . import SEVERITY, inert
 
 LIMIT = 60_000  # characters: room under GitHub's 65,536 for what a workflow adds
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # what changes text inside a line
@@ -24,8 +22,7 @@ _SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # what changes text inside a line
 def render(report: Report, width: int | None = None, color: bool = False,
            fail_on: str = "error", limit: int = LIMIT) -> str:
     c = report.checks
-    failing = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
-    bad = sum(report.count(s) for s in failing)
+    bad = report.failing(fail_on)
     level = _(SEVERITY[fail_on])
     verdict = ("❌ **" + ngettext("{n} finding at or above {level}",
                                   "{n} findings at or above {level}", bad).format(

@@ -14,12 +14,11 @@ from rich.console import Console, Group
 from rich.padding import Padding
 from rich.text import Text
 
-from ..i18n import N_, _, ngettext
+from ..i18n import _, ngettext
 from ..model import Finding, Report
-from . import inert
+from . import SEVERITY, inert
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-SEVERITY = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
 MAX_UNCOVERED = 30
 MAX_CELLS = 20  # cells listed under a finding besides its first
 
