@@ -48,6 +48,7 @@ def render(report: Report, width: int | None = None, color: bool = False,
     data = {"findings": findings, "cells": {k: [i["id"] for i in v] for k, v in by_cell.items()}}
     return env.get_template("report.html.j2").render(
         r=report, c=c, fail_on=fail_on, tables=tables, findings=findings,
+        level_zh={"error": "错误", "warning": "警告", "info": "提示"}[fail_on],
         unlisted=sum(t.unlisted + t.unlisted_infos for t in report.tallies),
         prose=_prose(report), rules=sorted({f["rule"] for f in findings}),
         errors=report.count("error"), warnings=report.count("warning"),
