@@ -49,7 +49,7 @@ def damages(text: str, column: list[str], row: int, rng: random.Random) -> tuple
     body, pct = text.rstrip("%"), "%" if text.endswith("%") else ""
     digits = [k for k, c in enumerate(body) if c.isdigit()]
     kinds = ["transposition", "dropped digit", "doubled digit", "decimal shift", "neighbour copy",
-             "truncation"]
+             "truncation", "mistyped digit"]
     kind = rng.choice(kinds)
     if not digits:  # a blank read as 0 (appendix 5): nothing printed to mistype
         return kind, text
@@ -73,6 +73,9 @@ def damages(text: str, column: list[str], row: int, rng: random.Random) -> tuple
     elif kind == "neighbour copy":
         others = [column[r] for r in (row - 1, row + 1) if 0 <= r < len(column)]
         return kind, rng.choice(others) if others else text
+    elif kind == "mistyped digit":
+        k = rng.choice(digits)
+        chars[k] = rng.choice([d for d in "0123456789" if d != chars[k]])
     elif kind == "truncation" and "." in body and len(body.split(".")[1]) > 0:
         return kind, body[:-1].rstrip(".") + pct
     return kind, "".join(chars) + pct
@@ -129,6 +132,40 @@ def slack(base, checked, ref, new: str):
     return numbers.fmt(int(max(lo, -10**15))), numbers.fmt(int(min(hi, 10**15)))
 
 
+def swap_visible(base, checked, name: str, edits) -> bool:
+    """Some check reading either cell cannot hold with the two values exchanged (every
+    other cell read at its column's decimals; a check that already failed changes its
+    finding)."""
+    (ra, col, _), (rb, _, _) = edits[0], edits[1]
+    table = base.tables[name]
+    a, b = (name, ra, col), (name, rb, col)
+    new = {a: table.interval(rb, col, "loose"), b: table.interval(ra, col, "loose")}
+    for ref, other in ((a, b), (b, a)):
+        for key_, checks in locate.index(checked, [ref]).get(ref, []):
+            i = key_.i
+            if checks.status[i] == FAIL:
+                return True
+            loose = frozenset() if checks.status[i] == PASS else None
+            need = checks.solve(i, ref, Reader(base, loose=loose, override={other: new[other]}))
+            if need is not None and (need[1] < new[ref][0] or new[ref][1] < need[0]):
+                return True
+    return False
+
+
+def lost_implies(base, checked, ref) -> bool:
+    """The checks reading the cell, solved for it with the others as printed, leave no room
+    for 0 (the kind of lost value issue 13 asks to be named: one whose value is not 0)."""
+    least = base.tables[ref[0]].spec.column(ref[2]).minimum
+    lo, hi = (-10**30 if least is None else least * numbers.UNIT), 10**30
+    for key_, checks in locate.index(checked, [ref]).get(ref, []):
+        if checks.coupled:
+            continue
+        need = checks.solve(key_.i, ref, Reader(base))
+        if need is not None:
+            lo, hi = max(lo, need[0]), min(hi, need[1])
+    return lo <= hi and (lo > 0 or hi < 0)
+
+
 def key(f) -> tuple:
     return f.rule, f.message, tuple(f.cells)
 
@@ -160,26 +197,43 @@ def structural(damage) -> dict:
     suspects = [s for s in report.suspects if spot(s.cell) not in KNOWN]
     if kind == "lost value":
         (row, col, _), old = edits[0], olds[0]
-        lost = [f for f in new_findings if f.rule == "V002" and f.cells
+        lost = [f for f in report.findings if f.rule == "V002" and f.cells
                 and spot(f.cells[0]) == (file, row + 2, col)]
-        sugg = lost[0].suggestion if lost else None
-        a = numbers.parse(old.rstrip("%"))
-        b = numbers.parse(sugg.rstrip("%")) if sugg else None
-        right = b is not None and a is not None and a.scaled == b.scaled  # the value it held
-        return {"kind": kind, "detected": bool(lost), "localized": bool(lost),
-                "first": right, "where": f"{file}:{row + 2}:{col} {old} -> blank "
-                f"({lost[0].message if lost else 'not reported'})"}
+        # named first: the interval the message states holds the value the cell held, and
+        # a value it names is a rounding of that value (0.21 for a cell printed "0.2")
+        right = bool(lost) and _holds(old, lost[0])
+        return {"kind": kind, "visible": lost_implies(BASE, BASE_CHECKS, (name, row, col)),
+                "detected": any(f.severity in ("error", "warning") for f in lost),
+                "localized": bool(lost), "first": right,
+                "where": f"{file}:{row + 2}:{col} {old} -> blank "
+                f"({lost[0].severity}: {lost[0].message if lost else 'not reported'})"}
     swapped = [s for s in suspects if s.pattern == "two rows swapped"
                and spot(s.cell) in targets]
     named = {spot(s.cell) for s in suspects} & targets
-    return {"kind": kind, "detected": bool(new_findings),
+    return {"kind": kind, "visible": swap_visible(BASE, BASE_CHECKS, name, edits),
+            "detected": bool(new_findings),
             "localized": bool(swapped) or named == targets,
             "first": bool(suspects) and spot(suspects[0].cell) in targets
-            and suspects[0].pattern == "two rows swapped",
+            and suspects[0].pattern == "two rows swapped" and suspects[0].confidence != "tie",
             "where": f"{file} {edits[0][1]}: rows {edits[0][0] + 2} and {edits[1][0] + 2} "
                      f"exchanged ({olds[0]} <-> {olds[1]}); first suspect "
                      f"{spot(suspects[0].cell) if suspects else None}"
                      f" {suspects[0].pattern if suspects else ''}"}
+
+
+def _holds(old: str, finding) -> bool:
+    """The V002 message's interval (its `low`/`high` ends, or the suggestion) holds the old
+    value at its printed decimals, and a suggested value is a rounding of it."""
+    a = numbers.parse(old.rstrip("%"))
+    if finding.suggestion and changed(old, finding.suggestion):
+        return False
+    import re
+    ends = re.findall(r"(?:from|between) (-?[\d.]+)%? (?:to|and) (-?[\d.]+)%?", finding.message)
+    if not ends or a is None:
+        return False
+    lo, hi = (numbers.parse(x) for x in ends[0])
+    own = a.interval()
+    return lo.scaled <= own[1] and own[0] <= hi.scaled
 
 
 def draw_structural(rng: random.Random, cells: list, kind: str):
@@ -261,6 +315,8 @@ def main() -> None:
         s["top-1"] += r["singled out"] and r["top-1"]
         s["visible detected"] += r["slack"] is None and r["detected"]
         s["visible localized"] += r["slack"] is None and r["localized"]
+        # named first: the first new suspect is the damaged cell, alone (not one of a tie)
+        s["visible first"] += r["slack"] is None and r["singled out"] and r["top-1"]
         if not args.misses:
             continue
         if r["slack"] is not None:
@@ -273,20 +329,21 @@ def main() -> None:
         elif not r["localized"]:
             print(f"not localized: {r['where']} ({r['kind']}); first suspect {r['first']}",
                   file=sys.stderr)
-        elif r["singled out"] and not r["top-1"]:
-            print(f"not top-1: {r['where']} ({r['kind']}); first suspect {r['first']}",
+        elif not (r["singled out"] and r["top-1"]):
+            print(f"not named first: {r['where']} ({r['kind']}); first suspect {r['first']}",
                   file=sys.stderr)
     total = sum(stats.values(), Counter())
 
     def pct(a, b):
         return f"{a} ({100 * a / b:.0f}%)" if b else f"{a} (–)"
     print("| keying error | runs | visible | detected of visible | localized of visible | "
-          "singled out | top-1 of singled out |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+          "named first of visible | singled out | top-1 of singled out |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for kind, s in [*sorted(stats.items()), ("all", total)]:
         print(f"| {kind} | {s['runs']} | {pct(s['visible'], s['runs'])} | "
               f"{pct(s['visible detected'], s['visible'])} | "
-              f"{pct(s['visible localized'], s['visible'])} | {s['singled out']} | "
+              f"{pct(s['visible localized'], s['visible'])} | "
+              f"{pct(s['visible first'], s['visible'])} | {s['singled out']} | "
               f"{pct(s['top-1'], s['singled out'])} |")
     print(f"\nover all {total['runs']} runs: detected {pct(total['detected'], total['runs'])}, "
           f"localized {pct(total['localized'], total['runs'])}")
@@ -297,18 +354,21 @@ def main() -> None:
              for _ in range(args.structural)]
     with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
         results = pool.map(structural, drawn, chunksize=4)
-    print("\n| damage | runs | detected | localized | named first |")
-    print("|---|---:|---:|---:|---:|")
+    print("\n| damage | runs | visible | detected of visible | localized of visible | "
+          "named first of visible |")
+    print("|---|---:|---:|---:|---:|---:|")
     for kind in ("exchanged rows", "lost value"):
         rs = [r for r in results if r["kind"] == kind]
-        n = len(rs)
-        print(f"| {kind} | {n} | {pct(sum(r['detected'] for r in rs), n)} | "
-              f"{pct(sum(r['localized'] for r in rs), n)} | "
-              f"{pct(sum(r['first'] for r in rs), n)} |")
+        seen = [r for r in rs if r["visible"]]
+        n = len(seen)
+        print(f"| {kind} | {len(rs)} | {pct(n, len(rs))} | "
+              f"{pct(sum(r['detected'] for r in seen), n)} | "
+              f"{pct(sum(r['localized'] for r in seen), n)} | "
+              f"{pct(sum(r['first'] for r in seen), n)} |")
         if args.misses:
             for r in rs:
                 if not r["first"]:
-                    print(f"{kind}: {r['where']}"
+                    print(f"{kind}: {r['where']}" + ("" if r["visible"] else " — invisible")
                           + ("" if r["detected"] else " — UNDETECTED"), file=sys.stderr)
 
 

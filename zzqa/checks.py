@@ -58,6 +58,7 @@ class Discrepancy:
     suggestion: str | None = None
     checks: tuple[str, ...] = ()  # the checks that need the cell (precision)
     variant: str | None = None
+    severity: str | None = None  # lower than the rule's for this one ("info"), or None
 
 
 @dataclass(frozen=True, eq=False)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import i18n, locate, numbers
+from . import i18n, locate, model, numbers
 from . import waivers as waivers_mod
 from .catalog import Catalog, Rule, template_problem
 from .checks import FAIL, NOT_PRINTED, PASS, ROUNDING, UNEVALUABLE, Checks
@@ -105,7 +105,9 @@ def _run_rule(rule: Rule, ctx: Context, report: Report, covered: dict, quiet: bo
             tally.listed += len(found)
             counts = checks.counts()
             fails = int(counts[FAIL])
-            listed_fails = sum(f.severity != "info" for f in found)
+            # the failures listed (a failure may be an info: a blank that implies nothing)
+            listed_fails = int((checks.status[checks.indices(FAIL, UNEVALUABLE)[:len(found)]]
+                                == FAIL).sum())
             tally.unlisted += fails - listed_fails
             tally.unlisted_infos += int(counts[UNEVALUABLE]) - (
                 len(found) - listed_fails)
@@ -255,8 +257,14 @@ def stamp(rule: Rule, label: str, cells: tuple, d, table: str) -> Finding:
     template = _translated(rule, rule.template(d.variant), d.variant)
     fields = {"label": label, "expected": show(d.expected), "actual": show(d.actual),
               "miss": _num(d.miss), **d.fields}
-    return Finding(rule.id, rule.severity, render(template, fields), table, cells,
+    severity = rule.severity if d.severity is None else _milder(rule.severity, d.severity)
+    return Finding(rule.id, severity, render(template, fields), table, cells,
                    d.expected, d.actual, d.miss, d.reading, d.suggestion, d.checks)
+
+
+def _milder(a: str, b: str) -> str:
+    """The milder of two severities: a finding may be milder than its rule, never worse."""
+    return max(a, b, key=model.SEVERITIES.index)
 
 
 _CHECKED: dict = {}

@@ -16,7 +16,6 @@ never broken at random.
 from __future__ import annotations
 
 import dataclasses
-import heapq
 import itertools
 from collections import defaultdict
 from fractions import Fraction
@@ -24,7 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import numbers
+from . import cover, numbers
 from .checks import FAIL, NOT_PRINTED, PASS, UNEVALUABLE, Checks, Reader
 from .context import Result
 from .model import LOOSE, STRICT, Suspect, Systematic
@@ -294,12 +293,11 @@ def _is_systematic(checks: Checks) -> bool:
     return not checks.coupled and fails >= 3 and 3 * fails >= live
 
 
-def _folded(group: dict, left: set, where: dict, period) -> frozenset:
-    """Failed coupled checks (ranks) that hold once the one suspect of `group` takes its
-    value: a wrong score fails the ranks of every unit it passes, and those are its doing."""
-    ((ref, option),) = group.items()
+def _folded(ref, option: Option, left: set, where: dict, period) -> frozenset:
+    """Failed coupled checks (ranks) that hold once the cell takes the option's value: a
+    wrong score fails the ranks of every unit it passes, and those are its doing."""
     interval = option.interval
-    if max(map(abs, interval)) >= INF:
+    if not left or max(map(abs, interval)) >= INF:
         return frozenset()
     mid = (interval[0] + interval[1]) / 2  # one value: every folded rank must hold with it
     reader = _loose(period, {ref: (mid, mid)})
@@ -406,7 +404,8 @@ class _Names(dict):
 
 
 def suspects(results: list[Result], period) -> tuple[list, int]:
-    """Suspects, most failures explained first, and the number of failures none explains."""
+    """Suspects, those explaining the most failures first, and the number of failures
+    none explains."""
     failing, where, ids = {}, {}, _Ids()  # a failed check's cells, as ids (see _Ids)
     for n, result in enumerate(results):
         checks = result.checks
@@ -429,7 +428,6 @@ def suspects(results: list[Result], period) -> tuple[list, int]:
         one_column = len({(r.table.name, r.column) for r in checks.reads}) == 1
         return Relaxed(checks) if one_column else Ignored(checks)
     results = [Result(r.rule, read_as(n, r.checks)) for n, r in enumerate(results)]
-    explained: set = set()
     # a cell of a long sum is a candidate only if another failed check reads it too: one
     # of thousands of rows, each able to absorb the difference, names no cell
     # (so is a cell of a failed rank among more than 200: one wrong score moves thousands)
@@ -442,104 +440,124 @@ def suspects(results: list[Result], period) -> tuple[list, int]:
     pool_ids = np.unique(np.concatenate(keep))
     del keep, shared
     pool = set(ids.decode(pool_ids))
-
-    def in_pool(keys) -> list:
-        """The pooled cells of these failed checks, each once, in the order they read them."""
-        out: dict = {}
-        for k in keys:
-            cells = failing[k]
-            if len(cells) > LONG:
-                cells = cells[np.isin(cells, pool_ids)]
-            out.update(dict.fromkeys(r for r in ids.decode(cells) if r in pool))
-        return list(out)
+    refs: dict = {}  # the pooled cells of the failed checks, each once, in reading order
+    for cells in failing.values():
+        if len(cells) > LONG:
+            cells = cells[np.isin(cells, pool_ids)]
+        refs.update(dict.fromkeys(r for r in ids.decode(cells) if r in pool))
     coupled = [r.checks for r in results if r.checks.coupled and len(r.checks) <= LONG]
     reads = index(results, pool)
-    candidates = {}
-    for ref in in_pool(failing):
-        if True:
-            if ref not in candidates:
-                candidates[ref] = _explains(results, ref, period, reading=reads.get(ref, []),
-                                            coupled=coupled)
-    left, out = set(failing), []
-    ranked = {k for k in failing if where[k].coupled}  # what _folded may take in
-    # the best group first, kept in a heap: each choice changes the options of the cells it
-    # touches only, so the groups are re-ranked where they change (linear in the failures,
-    # where re-ranking them all after every choice was quadratic)
-    order = {ref: n for n, ref in enumerate(candidates)}  # ties listed in a stable order
-    scored: dict = defaultdict(dict)  # failed checks -> cell -> the option explaining them
-    heap: list = []
-    tick = itertools.count()
-
-    # most failures explained first (systematic ones count for nothing), a typing error that
-    # the checks pin counting half a failure more; among equals the group with that
-    # evidence, then one leaving its cells no failure, then the one claiming fewer failures,
-    # then by name (never by the order of the tables)
-    def rank(k):
-        strong = any(v.strong for v in scored[k].values())
-        complete = any(v.complete for v in scored[k].values())
-        return (-(sum(weight[x] for x in k) + strong / 2), not strong, not complete,
-                len(k), sorted(names[x] for x in k))
-
-    def offer(ref, options) -> None:
-        """Replace the cell's options, and re-rank the groups that change."""
-        changed = set()
-        for option in candidates.get(ref, ()):
-            group = scored.get(option.keys)
-            if group is not None and group.get(ref) is option:
-                del group[ref]
-                changed.add(option.keys)
-                if not group:
-                    del scored[option.keys]
-        candidates[ref] = options
-        for option in options:
-            scored[option.keys].setdefault(ref, option)
-            changed.add(option.keys)
-        for k in changed:  # systematic failures point at the rule: no group of only those
-            if k in scored and any(weight[x] for x in k):
-                heapq.heappush(heap, (rank(k), next(tick), k))
-
-    for ref, options in list(candidates.items()):
-        candidates[ref] = []
-        offer(ref, options)
-    while left and heap:
-        score, _, best = heapq.heappop(heap)
-        if best not in scored or rank(best) != score:
-            continue  # changed since: ranked again when it changed
-        group = {ref: scored[best][ref] for ref in sorted(scored[best], key=order.get)}
+    ranked = {k for k in failing if where[k].coupled}  # what a score's value may take in
+    groups: dict = defaultdict(dict)  # failed checks -> cell -> the option explaining them
+    for ref in refs:
+        for option in _explains(results, ref, period, reading=reads.get(ref, []),
+                                coupled=coupled):
+            # coupled checks its value makes hold are its doing too (the ranks it moves)
+            folded = _folded(ref, option, ranked - option.keys, where, period)
+            keys = option.keys | folded
+            groups[keys].setdefault(ref, dataclasses.replace(option, keys=keys))
+    candidates = []
+    for keys, group in groups.items():
         for better in ("strong", "complete"):  # evidence first, then a complete explanation
             if any(getattr(v, better) for v in group.values()):
                 group = {ref: v for ref, v in group.items() if getattr(v, better)}
-        if len(group) == 1:  # coupled checks its value makes hold are its doing too
-            best = best | _folded(group, (left & ranked) - best, where, period)
-        explains = tuple(sorted(names[k] for k in best))
-        confidence = "tie" if len(group) > 1 else ("high" if len(best) > 1 else "medium")
-        made = [dataclasses.replace(v.draft, explains=explains, confidence=confidence)
-                for v in group.values()]
-        # a tie stays a tie; a suggestion that is a typing error of the printed text is the
-        # stronger evidence, so it is listed first (the order of the rest is the table's)
-        out += sorted(made, key=lambda x: (x.pattern not in TYPING, x.pattern is None))
-        left -= best
-        explained |= best
-        for ref in group:  # one value per cell: its other options are gone
-            offer(ref, [])
-        # the explained checks now hold: every other cell in them stays as printed there
-        touched = {r for r in in_pool(best) if r not in group}
-        for ref in sorted(touched, key=order.get):
-            offer(ref, _explains(results, ref, period, frozenset(explained),
-                                 reads.get(ref, []), coupled))
-    if left:
-        refs = sorted(in_pool(left))
-        swaps = [(a, b, set(f) & left) for a, b, f in _swaps(results, refs, period, reads)]
-        for a, b, covered in sorted(swaps, key=lambda s: (-len(s[2]), s[0], s[1])):
-            if covered and covered <= left:
-                explains = sorted(names[k] for k in covered)
-                for x, y in ((a, b), (b, a)):
-                    table = period.tables[x[0]]
-                    out.append(Suspect(period.cell(x), table.text(x[1], x[2]),
-                                       period.tables[y[0]].text(y[1], y[2]), tuple(explains),
-                                       "two rows swapped", "high"))
-                left -= covered
-    return out, len(left)
+        strong = any(v.strong for v in group.values())
+        complete = any(v.complete for v in group.values())
+        cost = 1 - 0.4 * strong + 0.1 * (not complete)
+        candidates.append(cover.Candidate(keys, frozenset(group), cost, ("cells", group)))
+    for a, b, fixed in _swaps(results, list(refs), period, reads):
+        # one slip of the hand, and each cell gets exactly the other's printed value:
+        # cheaper than the two single changes it stands for
+        candidates.append(cover.Candidate(frozenset(fixed), frozenset((a, b)), 1.1,
+                                          ("swap", (a, b))))
+
+    def clashes(chosen: list) -> list[tuple[int, int]]:
+        return _clashes(chosen, reads, period)
+    picked = cover.choose(candidates, lambda k: weight[k], clashes)
+    # the most failures explained first, then the cheaper (better evidenced) explanation,
+    # then by the checks' names: never by the order of the tables
+    picked.sort(key=lambda c: (-sum(weight[k] for k in c.candidate.keys), c.candidate.cost,
+                               sorted(names[k] for k in c.candidate.keys)))
+    out, explained = [], set()
+    for chosen in picked:
+        explained |= chosen.candidate.keys
+        tie = bool(chosen.rivals)
+        for made in (chosen.candidate, *chosen.rivals):
+            out += _made(made, names, period, tie)
+    return out, len(set(failing) - explained)
+
+
+def _made(candidate, names, period, tie: bool) -> list[Suspect]:
+    """The suspects of one chosen explanation: the cell(s) of an option (several: a tie),
+    or both cells of an exchange."""
+    explains = tuple(sorted(names[k] for k in candidate.keys))
+    what, item = candidate.item
+    if what == "swap":
+        a, b = item
+        return [Suspect(period.cell(x), period.tables[x[0]].text(x[1], x[2]),
+                        period.tables[y[0]].text(y[1], y[2]), explains, "two rows swapped",
+                        "tie" if tie else "high") for x, y in ((a, b), (b, a))]
+    group = item
+    tie = tie or len(group) > 1
+    confidence = "tie" if tie else ("high" if len(explains) > 1 else "medium")
+    made = [dataclasses.replace(v.draft, explains=explains, confidence=confidence)
+            for _, v in sorted(group.items())]
+    # a suggestion that is a typing error of the printed text is the stronger evidence,
+    # so it is listed first
+    return sorted(made, key=lambda x: (x.pattern not in TYPING, x.pattern is None))
+
+
+def _point(interval) -> tuple | None:
+    """One value of an option's interval, to make the changes together: its centre, or
+    its finite end (None when it is open on both sides)."""
+    lo, hi = interval
+    if abs(lo) < INF and abs(hi) < INF:
+        mid = (lo + hi) / 2
+        return mid, mid
+    if abs(lo) < INF:
+        return lo, lo
+    if abs(hi) < INF:
+        return hi, hi
+    return None
+
+
+def _changes(candidate, period) -> dict:
+    """The cells a chosen explanation changes, with the value each then holds."""
+    what, item = candidate.item
+    if what == "swap":
+        a, b = item
+        return {a: period.tables[b[0]].interval(b[1], b[2], LOOSE),
+                b: period.tables[a[0]].interval(a[1], a[2], LOOSE)}
+    if len(item) != 1:  # a tie: which cell changes is open
+        return {}
+    ((ref, option),) = item.items()
+    point = _point(option.interval)
+    return {} if point is None else {ref: point}
+
+
+def _clashes(chosen: list, reads: dict, period) -> list[tuple[int, int]]:
+    """Pairs of chosen explanations whose changes, made together, break a check reading
+    cells of both (a passing check, or one either claims to explain)."""
+    changes = [_changes(c, period) for c in chosen]
+    owner = {ref: n for n, change in enumerate(changes) for ref in change}
+    override = {ref: v for change in changes for ref, v in change.items()}
+    seen, out = set(), set()
+    for ref in owner:
+        for key, checks in reads.get(ref, []):
+            if key in seen:
+                continue
+            seen.add(key)
+            cells = {r for r in checks.cells(key.i) if r in owner}
+            owners = {owner[r] for r in cells}
+            if len(owners) < 2:
+                continue
+            if checks.status[key.i] == FAIL and not any(key in chosen[m].keys for m in owners):
+                continue  # it fails, and neither claims it
+            others = {r: v for r, v in override.items() if r != ref}
+            need = checks.solve(key.i, ref, _loose(period, others))
+            if need is not None and not _meets(need, override[ref]):
+                out |= {(a, b) for a in owners for b in owners if a < b}
+    return sorted(out)
 
 
 def _suspect(ref, interval, explains, period, tie: bool) -> Suspect:

@@ -92,12 +92,15 @@ def check(rule, ctx) -> list:
         col = table.spec.column(ref[2])
         names = list(dict.fromkeys(needs.get(ref, [])))
         shown = "; ".join(names[:5]) + (f"; and {len(names) - 5} more" if len(names) > 5 else "")
-        value, low, high = implied(ref, pairs.get(ref, []), period, seen)
+        value, low, high, nonzero = implied(ref, pairs.get(ref, []), period, seen)
         variant = "implied" if value else ("between" if low is not None else None)
+        # a lost value is a warning when the checks say it was not 0; when they allow 0
+        # or say nothing, the gap is an info (nothing suggests a figure went missing)
         out.add(FAIL, f"{table.label(ref[1])} › {col.title if col else ref[2]}", (ref,),
                 Discrepancy({"count": str(len(names)), "checks": shown, "value": value or "",
                              "low": low or "", "high": high or ""},
-                            suggestion=value, variant=variant), ref[0])
+                            suggestion=value, variant=variant,
+                            severity=None if nonzero else "info"), ref[0])
     out.add_bare(FAIL, found - len(listed))  # beyond the listing: counted only
     return [out]
 
@@ -146,14 +149,16 @@ def _missing(checks, i: int, seen: dict) -> int:
 
 
 def implied(ref, pairs: list, period, seen: dict | None = None
-            ) -> tuple[str | None, str | None, str | None]:
+            ) -> tuple[str | None, str | None, str | None, bool]:
     """What the checks say of a blank cell: every check the blank left unevaluated whose
     other cells all hold a value is solved for the cell (the others read as printed), and
     their common interval met with the column's domain: its ends, rounded outwards, and
     when it is no wider than two units of the column's last place, the value printed at
     the column's decimals nearest its centre (a deductive imputation: the checks imply it,
-    and the ends say how closely).  (value, low, high); None where the checks say
-    nothing or contradict each other, and no value where the column prints none."""
+    and the ends say how closely) — when its centre is within a quarter unit of that value,
+    else the ends alone.  (value, low, high, not zero); None where the checks say nothing
+    or contradict each other, and no value where the column prints none; `not zero` when
+    the checks leave no room for 0."""
     from ..checks import Reader
     lo, hi, used = -INF, INF, 0
     for checks, i in pairs:
@@ -170,7 +175,7 @@ def implied(ref, pairs: list, period, seen: dict | None = None
     if used and col.minimum is not None:  # a count, an amount is never negative
         lo = max(lo, Fraction(col.minimum * numbers.UNIT))
     if not used or lo > hi or abs(lo) >= INF or abs(hi) >= INF:
-        return None, None, None
+        return None, None, None, False
     a = table.arrays(ref[2])
     numbers_at = np.flatnonzero(a.state == numbers.NUMBER)
     pct = "%" if col.kind == "percent" and any(
@@ -181,5 +186,12 @@ def implied(ref, pairs: list, period, seen: dict | None = None
     low = numbers.fmt(int((lo // q) * q), places).rstrip("0").rstrip(".") + pct
     high = numbers.fmt(int(-((-hi) // q) * q), places).rstrip("0").rstrip(".") + pct
     step = 10 ** (numbers.SCALE - usual)
-    value = suggest(lo, hi, usual) if len(numbers_at) and hi - lo <= 2 * step else None
-    return (value + pct if value else None), low, high
+    value = None
+    if len(numbers_at) and hi - lo <= 2 * step:
+        # one value only when the centre of what the checks allow clearly rounds to it
+        # (within a quarter unit): [4.0072, 4.022] leaves 4.01 and 4.02 alike
+        centre = (lo + hi) / 2
+        nearest = round(centre / step) * step
+        if 4 * abs(centre - nearest) <= step:
+            value = suggest(lo, hi, usual)
+    return (value + pct if value else None), low, high, lo > 0 or hi < 0

@@ -1,0 +1,285 @@
+"""Independent damage benchmark for zzqa, using only its command line and JSON output.
+
+Each run copies the real period (data/2020-09) to a temporary folder, damages ONE cell
+(or one pair of cells) of one appendix table (``a<N>_*.csv``; the prose is never
+touched), writes the file back byte-for-byte in its own encoding, line endings and CSV
+dialect, and runs ``zzqa check DIR --format json --lang en --checks checks/``.
+
+Cells.  A cell is *numeric* when its text matches ``-?digits[.digits][%]`` (so "/", "-"
+and blanks are never drawn).  Label columns are those with no numeric cell (``unit``,
+and ``category`` in appendix 8).  A *total row* is one whose first label, spaces removed,
+is 合计, 全市, 总计 or 小计.  The *decimals* of a cell are the digits printed after its
+point; a cell printed "v" with d decimals stands for [v - h, v + h], h = 0.5 * 10**-d.
+
+Drawing.  Every kind has its own ``random.Random(f"{seed}:{kind}")``; each run draws a
+cell uniformly among all numeric cells of all appendix tables (total rows included),
+then the change; the whole draw (cell included) is repeated while the new value equals
+the old numerically or the two intervals overlap in more than one point (so 67.3 vs 67
+is redrawn, but 67.3 vs 67.4 and 2 vs 3, whose intervals only touch, are kept):
+
+* shifted decimal   -- value x10, x100, /10 or /100 (uniform), printed at the cell's
+                       decimals (half-up), keeping its sign and "%";
+* transposed digits -- two adjacent digits of the text exchanged (a point between them
+                       is skipped), then reprinted at the cell's decimals (no leading 0);
+* mistyped digit    -- one digit (uniform position) replaced by one of the 9 others,
+                       reprinted likewise;
+* exchanged rows    -- the first cell is drawn among numeric cells of non-total rows;
+                       the second uniformly among the other non-total rows of the same
+                       table whose first label differs, whose other labels (appendix 8's
+                       category) agree and whose cell in that column is numeric; the two
+                       texts are exchanged (redrawn while equal or overlapping);
+* lost value        -- the cell's text replaced by "" (never redrawn).
+
+Counting.  The undamaged period, run the same way, is the baseline.  A finding is *new*
+when its (rule, cells as (file, line, column), message) is not in the baseline; a
+suspect is *new* when its cell is not a baseline suspect's cell.  Per run:
+
+* detected (any)    -- some new finding of severity error or warning;
+* detected (cell)   -- some new error/warning finding lists a damaged cell;
+* named first       -- single-cell kinds: the first new suspect (report order) is the
+                       damaged cell; exchanged rows: it is one of the two cells (the
+                       table also counts how often its pattern says swap/exchange);
+                       lost value: a new finding lists the blank cell and its
+                       ``suggestion``, rounded to the old text's decimals, equals it --
+                       or, when null and the finding lists that cell alone, its message
+                       prints the old value (a number with no more decimals than the
+                       old text equal to it, or two adjacent numbers both rounding to it);
+* suggestion right  -- the first new suspect is a damaged cell and its ``suggested``
+                       equals that cell's old text numerically (lost value: a new
+                       finding's ``suggestion`` field alone gives the old value);
+* silent            -- the report (everything but ``target``) equals the baseline's.
+
+Damages no check could see are counted all the same: these are raw figures.
+Usage: python benchmarks/independent.py --runs-per-kind 40 --seed 7 --jobs 2 [--misses]
+"""
+import argparse, collections, csv, io, json, multiprocessing, random, re, shutil, subprocess, sys, tempfile
+from decimal import Decimal, ROUND_HALF_UP
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PERIOD, CHECKS = ROOT / "data" / "2020-09", ROOT / "checks"
+KINDS = ["shifted decimal", "transposed digits", "mistyped digit", "exchanged rows", "lost value"]
+NUMERIC = re.compile(r"^-?\d+(\.\d+)?%?$")
+TOTALS = {"合计", "全市", "总计", "小计"}
+MSG_NUMBER = re.compile(r"(?<![\w.\-])\d+(?:\.\d+)?(?![\w\-])")
+
+
+def read_table(path):
+    """(rows, fmt): fmt = (encoding, line ending, final newline) reproduces the file byte for byte."""
+    raw = path.read_bytes()
+    enc = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
+    try:
+        text = raw.decode(enc)
+    except UnicodeDecodeError:
+        enc, text = "gb18030", raw.decode("gb18030")
+    fmt = (enc, "\r\n" if "\r\n" in text else "\n", text.endswith(("\n", "\r")))
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if serialize(rows, fmt).encode(enc) != raw or len(rows) != len(text.splitlines()):
+        sys.exit(f"{path.name}: cannot be rewritten byte for byte (quoting?)")
+    return rows, fmt
+
+
+def serialize(rows, fmt):
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator=fmt[1]).writerows(rows)
+    return buf.getvalue() if fmt[2] else buf.getvalue()[: -len(fmt[1])]
+
+
+num = lambda text: Decimal(text.rstrip("%"))
+decimals = lambda text: len(text.rstrip("%").partition(".")[2])
+unit = lambda d: Decimal(1).scaleb(-d)  # 10**-d
+
+
+def reprint(value, like):
+    """value printed at the decimals of `like` (half-up, no "-0"), with its "%" if it has one."""
+    s = f"{Decimal(value).quantize(unit(decimals(like)), rounding=ROUND_HALF_UP):f}"
+    return (s if s.lstrip("-").strip("0.") else s.lstrip("-")) + ("%" if like.endswith("%") else "")
+
+
+def confusable(a, b):
+    """True when a and b could be roundings of one another: their intervals share more than a point."""
+    return abs(num(a) - num(b)) < (unit(decimals(a)) + unit(decimals(b))) / 2
+
+
+def load_period():
+    """{file: (rows, fmt, label column indexes)} for the appendix tables."""
+    tables = {p.name: read_table(p) for p in sorted(PERIOD.glob("a[0-9]*_*.csv"))}
+    return {f: (rows, fmt, [j for j in range(len(rows[0])) if not any(NUMERIC.match(r[j]) for r in rows[1:])])
+            for f, (rows, fmt) in tables.items()}
+
+
+def draw(kind, rng, tables):
+    """One damage: (file, [(row index, column index, old, new)])."""
+    cells = [(f, i, j) for f, (rows, _, labels) in tables.items() for i in range(1, len(rows))
+             for j in range(len(rows[0])) if j not in labels and NUMERIC.match(rows[i][j])]
+    is_total = lambda f, i: re.sub(r"\s", "", tables[f][0][i][tables[f][2][0]]) in TOTALS
+    if kind == "exchanged rows":
+        cells = [c for c in cells if not is_total(c[0], c[1])]
+    while True:
+        f, i, j = rng.choice(cells)
+        rows, labels, old = tables[f][0], tables[f][2], tables[f][0][i][j]
+        digits = [k for k, ch in enumerate(old) if ch.isdigit()]
+        if kind == "lost value":
+            return f, [(i, j, old, "")]
+        if kind == "exchanged rows":
+            others = [k for k in range(1, len(rows)) if not is_total(f, k) and NUMERIC.match(rows[k][j])
+                      and rows[k][labels[0]] != rows[i][labels[0]]
+                      and all(rows[k][m] == rows[i][m] for m in labels[1:])]
+            if not others:
+                continue
+            k = rng.choice(others)
+            if not confusable(old, rows[k][j]):
+                return f, [(i, j, old, rows[k][j]), (k, j, rows[k][j], old)]
+            continue
+        if kind == "shifted decimal":
+            new = reprint(num(old) * rng.choice([Decimal(10), Decimal(100), Decimal("0.1"), Decimal("0.01")]), old)
+        elif kind == "transposed digits":
+            if len(digits) < 2:
+                continue
+            p = rng.randrange(len(digits) - 1)
+            chars = list(old)
+            chars[digits[p]], chars[digits[p + 1]] = old[digits[p + 1]], old[digits[p]]
+            new = reprint(num("".join(chars)), old)
+        else:  # mistyped digit
+            p = rng.choice(digits)
+            new = reprint(num(old[:p] + rng.choice([c for c in "0123456789" if c != old[p]]) + old[p + 1:]), old)
+        if not confusable(old, new):
+            return f, [(i, j, old, new)]
+
+
+def check(damage):
+    """Copy the period, write the damage (None: the baseline), return zzqa's report minus `target`."""
+    with tempfile.TemporaryDirectory(prefix="zzqa-indep-") as tmp:
+        folder = Path(tmp) / PERIOD.name
+        shutil.copytree(PERIOD, folder)
+        if damage:
+            f, changes = damage
+            rows, fmt, _ = TABLES[f]
+            rows = [list(r) for r in rows]
+            for i, j, _, new in changes:
+                rows[i][j] = new
+            (folder / f).write_bytes(serialize(rows, fmt).encode(fmt[0]))
+        proc = subprocess.run([sys.executable, "-m", "zzqa", "check", str(folder), "--format", "json", "--lang",
+                               "en", "--checks", str(CHECKS)], capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"zzqa exited {proc.returncode} on {damage}: {proc.stderr.strip()}")
+    report = json.loads(proc.stdout)
+    report.pop("target", None)
+    return report
+
+
+fkey = lambda x: (x["rule"], tuple((c["file"], c["line"], c["column"]) for c in x["cells"]), x["message"])
+skey = lambda s: tuple(s.get("cell", s)[k] for k in ("file", "line", "column"))  # flat or nested under "cell"
+
+
+def same_value(text, old, rounded):
+    """text (a printed number, maybe with %) equals old numerically; rounded: at old's decimals."""
+    try:
+        v = num(str(text).strip())
+    except ArithmeticError:  # None, a range "a…b", a bound "≤ x"
+        return False
+    return (v.quantize(unit(decimals(old)), rounding=ROUND_HALF_UP) if rounded else v) == num(old)
+
+
+def message_gives(message, old):
+    """A number printed at no more than old's decimals equals old, or two adjacent numbers (a range) both round to it."""
+    nums = MSG_NUMBER.findall(message)
+    return any(decimals(t) <= decimals(old) and same_value(t, old, True) for t in nums) or any(
+        same_value(a, old, True) and same_value(b, old, True) for a, b in zip(nums, nums[1:]))
+
+
+def score(kind, damage, report, base):
+    f, changes = damage
+    header = TABLES[f][0][0]
+    cells = {(f, i + 1, header[j]): old for i, j, old, _ in changes}
+    new_f = [x for x in report["findings"] if fkey(x) not in base["fkeys"]]
+    new_ew = [x for x in new_f if x["severity"] in ("error", "warning")]
+    new_s = [s for s in report.get("suspects", []) if skey(s) not in base["skeys"]]
+    first = new_s[0] if new_s else None
+    r = {"detected_any": bool(new_ew),
+         "detected_cell": any(cells.keys() & set(fkey(x)[1]) for x in new_ew),
+         "silent": report == base["report"], "first": first,
+         "rank": next((n for n, s in enumerate(new_s, 1) if skey(s) in cells), None)}
+    if kind == "lost value":
+        (cell, old), = cells.items()
+        naming = [x for x in new_f if cell in fkey(x)[1]]
+        r["suggestion_right"] = any(x.get("suggestion") is not None and same_value(x["suggestion"], old, True) for x in naming)
+        r["named_first"] = r["suggestion_right"] or any(
+            x.get("suggestion") is None and fkey(x)[1] == (cell,) and message_gives(x["message"], old) for x in naming)
+        r["why"] = "a new finding names it, without the old value" if naming else "no new finding names it"
+        r["detail"] = "; ".join(x["rule"] + (f": {x['message']}" if fkey(x)[1] == (cell,) else "") for x in naming)
+    else:
+        r["named_first"] = first is not None and skey(first) in cells
+        r["suggestion_right"] = r["named_first"] and same_value(first.get("suggested"), cells[skey(first)], False)
+        r["swap_pattern"] = r["named_first"] and bool(re.search(r"swap|exchang", first.get("pattern") or "", re.I))
+    return r
+
+
+def reason(r):
+    if "why" in r:
+        return r["why"]
+    if r["silent"]:
+        return "silent: report identical to the baseline"
+    if r["first"] is None:
+        return "no new suspect" + (", a new finding names the cell" if r["detected_cell"] else
+                                   ", new error/warning elsewhere" if r["detected_any"] else ", no new error/warning")
+    return f"damaged cell is new suspect #{r['rank']}" if r["rank"] else "damaged cell is no new suspect"
+
+
+def init(tables):
+    global TABLES
+    TABLES = tables
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    for name, default in [("--runs-per-kind", 40), ("--seed", 7), ("--jobs", 2)]:
+        ap.add_argument(name, type=int, default=default)
+    ap.add_argument("--misses", action="store_true", help="list runs not named first on stderr")
+    args = ap.parse_args()
+    tables = load_period()
+    init(tables)
+    report = check(None)
+    base = {"report": report, "fkeys": {fkey(x) for x in report["findings"]},
+            "skeys": {skey(s) for s in report.get("suspects", [])}}
+    jobs = [(kind, draw(kind, rng, tables)) for kind in KINDS
+            for rng in [random.Random(f"{args.seed}:{kind}")] for _ in range(args.runs_per_kind)]
+    with multiprocessing.Pool(args.jobs, initializer=init, initargs=(tables,)) as pool:
+        reports = pool.map(check, [d for _, d in jobs])
+    results = [(kind, d, score(kind, d, rep, base)) for (kind, d), rep in zip(jobs, reports)]
+
+    pc = lambda n, t: f"{n} ({100 * n / t:.0f}%)" if t else "0"
+    print(f"zzqa independent damage benchmark: seed {args.seed}, {args.runs_per_kind} runs per kind, "
+          f"baseline {len(base['fkeys'])} findings, {len(base['skeys'])} suspects\n")
+    print("| kind | runs | detected (any new error/warning) | detected (names the cell) "
+          "| named first | suggestion right | silent |")
+    print("|---|---|---|---|---|---|---|")
+    for kind in KINDS:
+        rs = [r for k, _, r in results if k == kind]
+        n = len(rs)
+        named = pc(sum(r["named_first"] for r in rs), n)
+        if kind == "exchanged rows":
+            named += f"; swap pattern {sum(r['swap_pattern'] for r in rs)}"
+        print(f"| {kind} | {n} | {pc(sum(r['detected_any'] for r in rs), n)} | "
+              f"{pc(sum(r['detected_cell'] for r in rs), n)} | {named} | "
+              f"{pc(sum(r['suggestion_right'] for r in rs), n)} | {pc(sum(r['silent'] for r in rs), n)} |")
+    if args.misses:
+        why = collections.Counter()
+        for kind, (f, changes), r in results:
+            if r["named_first"]:
+                continue
+            header = tables[f][0][0]
+            where = "; ".join(f"{f}:{i + 1}:{header[j]} {old!r} -> {new!r}" for i, j, old, new in changes)
+            s = r["first"]
+            first = (f"{':'.join(map(str, skey(s)))} {s.get('value', s.get('printed'))!r} -> {s.get('suggested')!r} "
+                     f"[{s.get('pattern')}, {s.get('confidence')}]") if s else "none"
+            why[(kind, reason(r))] += 1
+            print(f"MISS {kind}: {where}; first new suspect: {first}; {reason(r)} {r.get('detail', '')}",
+                  file=sys.stderr)
+        print("\nmisses by reason:", file=sys.stderr)
+        for (kind, text), n in sorted(why.items()):
+            print(f"  {kind}: {text}: {n}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
