@@ -157,13 +157,12 @@ def lost_implies(base, checked, ref) -> bool:
     for 0 (the kind of lost value issue 13 asks to be named: one whose value is not 0)."""
     least = base.tables[ref[0]].spec.column(ref[2]).minimum
     lo, hi = (-10**30 if least is None else least * numbers.UNIT), 10**30
+    used = 0
     for key_, checks in locate.index(checked, [ref]).get(ref, []):
-        if checks.coupled:
-            continue
         need = checks.solve(key_.i, ref, Reader(base))
         if need is not None:
-            lo, hi = max(lo, need[0]), min(hi, need[1])
-    return lo <= hi and (lo > 0 or hi < 0)
+            lo, hi, used = max(lo, need[0]), min(hi, need[1]), used + 1
+    return bool(used) and lo <= hi and (lo > 0 or hi < 0)
 
 
 def key(f) -> tuple:

@@ -1,56 +1,46 @@
 """Independent damage benchmark for zzqa, using only its command line and JSON output.
 
 Each run copies the real period (data/2020-09) to a temporary folder, damages ONE cell
-(or one pair of cells) of one appendix table (``a<N>_*.csv``; the prose is never
-touched), writes the file back byte-for-byte in its own encoding, line endings and CSV
-dialect, and runs ``zzqa check DIR --format json --lang en --checks checks/``.
+(or one pair of cells) of one appendix table (a<N>_*.csv; never the prose), writes the
+file back byte for byte in its own encoding, line endings and CSV dialect, and runs
+`zzqa check DIR --format json --lang en --checks checks/`.
 
-Cells.  A cell is *numeric* when its text matches ``-?digits[.digits][%]`` (so "/", "-"
-and blanks are never drawn).  Label columns are those with no numeric cell (``unit``,
-and ``category`` in appendix 8).  A *total row* is one whose first label, spaces removed,
-is 合计, 全市, 总计 or 小计.  The *decimals* of a cell are the digits printed after its
-point; a cell printed "v" with d decimals stands for [v - h, v + h], h = 0.5 * 10**-d.
+Cells.  A cell is *numeric* when its text matches -?digits[.digits][%] ("/", "-" and
+blanks are never drawn).  Label columns have no numeric cell (unit; appendix 8's
+category).  A *total row*'s first label, spaces removed, is 合计, 全市, 总计 or 小计.  A
+cell printed v with d decimals stands for [v - h, v + h], h = 0.5 * 10**-d.
 
-Drawing.  Every kind has its own ``random.Random(f"{seed}:{kind}")``; each run draws a
-cell uniformly among all numeric cells of all appendix tables (total rows included),
-then the change; the whole draw (cell included) is repeated while the new value equals
-the old numerically or the two intervals overlap in more than one point (so 67.3 vs 67
-is redrawn, but 67.3 vs 67.4 and 2 vs 3, whose intervals only touch, are kept):
-
-* shifted decimal   -- value x10, x100, /10 or /100 (uniform), printed at the cell's
-                       decimals (half-up), keeping its sign and "%";
-* transposed digits -- two adjacent digits of the text exchanged (a point between them
-                       is skipped), then reprinted at the cell's decimals (no leading 0);
-* mistyped digit    -- one digit (uniform position) replaced by one of the 9 others,
-                       reprinted likewise;
-* exchanged rows    -- the first cell is drawn among numeric cells of non-total rows;
-                       the second uniformly among the other non-total rows of the same
-                       table whose first label differs, whose other labels (appendix 8's
-                       category) agree and whose cell in that column is numeric; the two
-                       texts are exchanged (redrawn while equal or overlapping);
-* lost value        -- the cell's text replaced by "" (never redrawn).
+Drawing.  Each kind has its own random.Random(f"{seed}:{kind}").  A run draws a cell
+uniformly among all numeric cells of all appendix tables (total rows included), then the
+change; the whole draw is repeated while the new value equals the old numerically or the
+two intervals share more than a point (67.3 vs 67 is redrawn; 67.3 vs 67.4 or 2 vs 3,
+whose intervals only touch, are kept).  New values are printed at the old text's decimals
+(half up, no leading zero, no "-0"), keeping its sign and "%":
+  shifted decimal    value x10, x100, /10 or /100 (uniform);
+  transposed digits  two adjacent digits exchanged (a decimal point between is skipped);
+  mistyped digit     one digit (uniform position) replaced by one of the 9 others;
+  exchanged rows     first cell among numeric cells of non-total rows, second uniformly
+                     among the other non-total rows of that table with a different first
+                     label, the same other labels (appendix 8: same category) and a
+                     numeric cell in that column; the two texts are exchanged;
+  lost value         the cell's text replaced by "" (never redrawn).
 
 Counting.  The undamaged period, run the same way, is the baseline.  A finding is *new*
-when its (rule, cells as (file, line, column), message) is not in the baseline; a
-suspect is *new* when its cell is not a baseline suspect's cell.  Per run:
-
-* detected (any)    -- some new finding of severity error or warning;
-* detected (cell)   -- some new error/warning finding lists a damaged cell;
-* named first       -- single-cell kinds: the first new suspect (report order) is the
-                       damaged cell; exchanged rows: it is one of the two cells (the
-                       table also counts how often its pattern says swap/exchange);
-                       lost value: a new finding lists the blank cell and its
-                       ``suggestion``, rounded to the old text's decimals, equals it --
-                       or, when null and the finding lists that cell alone, its message
-                       prints the old value (a number with no more decimals than the
-                       old text equal to it, or two adjacent numbers both rounding to it);
-* suggestion right  -- the first new suspect is a damaged cell and its ``suggested``
-                       equals that cell's old text numerically (lost value: a new
-                       finding's ``suggestion`` field alone gives the old value);
-* silent            -- the report (everything but ``target``) equals the baseline's.
-
+when its (rule, cells as (file, line, column), message) is not in the baseline, a suspect
+when its cell is no baseline suspect's cell.  Per run:
+  detected (any)     some new finding of severity error or warning;
+  detected (cell)    some new error/warning finding lists a damaged cell;
+  named first        the first new suspect (report order) is the damaged cell (exchanged
+                     rows: one of the two; the table also counts those whose pattern says
+                     swap/exchange).  Lost value: a new finding lists the blank cell and
+                     its `suggestion`, rounded to the old text's decimals, equals it -- or,
+                     when null and the finding lists that cell alone, its message prints
+                     the old value (a number with no more decimals than the old text that
+                     equals it, or two adjacent numbers both rounding to it);
+  suggestion right   the first new suspect is a damaged cell and its `suggested` equals that
+                     cell's old text numerically (lost value: the `suggestion` route above);
+  silent             the whole report except `target` equals the baseline's.
 Damages no check could see are counted all the same: these are raw figures.
-Usage: python benchmarks/independent.py --runs-per-kind 40 --seed 7 --jobs 2 [--misses]
 """
 import argparse, collections, csv, io, json, multiprocessing, random, re, shutil, subprocess, sys, tempfile
 from decimal import Decimal, ROUND_HALF_UP
@@ -223,7 +213,8 @@ def reason(r):
     if r["first"] is None:
         return "no new suspect" + (", a new finding names the cell" if r["detected_cell"] else
                                    ", new error/warning elsewhere" if r["detected_any"] else ", no new error/warning")
-    return f"damaged cell is new suspect #{r['rank']}" if r["rank"] else "damaged cell is no new suspect"
+    behind = "a tie" if r["first"].get("confidence") == "tie" else "a non-tie suspect"
+    return f"damaged cell is a later new suspect, behind {behind}" if r["rank"] else "damaged cell is no new suspect"
 
 
 def init(tables):
@@ -274,7 +265,8 @@ def main():
             first = (f"{':'.join(map(str, skey(s)))} {s.get('value', s.get('printed'))!r} -> {s.get('suggested')!r} "
                      f"[{s.get('pattern')}, {s.get('confidence')}]") if s else "none"
             why[(kind, reason(r))] += 1
-            print(f"MISS {kind}: {where}; first new suspect: {first}; {reason(r)} {r.get('detail', '')}",
+            rank = f" (#{r['rank']})" if r["rank"] else ""
+            print(f"MISS {kind}: {where}; first new suspect: {first}; {reason(r)}{rank} {r.get('detail', '')}",
                   file=sys.stderr)
         print("\nmisses by reason:", file=sys.stderr)
         for (kind, text), n in sorted(why.items()):

@@ -228,14 +228,22 @@ def test_a_clean_synthetic_period_has_no_suspects(tmp_path):
 intervals = st.tuples(st.integers(-20, 20), st.integers(0, 15)).map(lambda t: (t[0], t[0] + t[1]))
 
 
-@given(hard=intervals, soft=st.lists(intervals, max_size=5))
-def test_options_are_the_largest_sets_one_value_fixes(hard, soft):
+@given(hard=intervals, soft=st.lists(intervals, max_size=5), own=st.none() | intervals)
+def test_options_are_the_largest_sets_one_value_fixes(hard, soft, own):
     # brute force over every integer (and half-integer) value in reach
     named = [(k, iv) for k, iv in enumerate(soft)]
-    got = locate._options(hard, named, lambda a, b: True)
+    if own is not None:  # the failed checks fail on the printed value
+        named = [(k, iv) for k, iv in named if iv[1] < own[0] or own[1] < iv[0]]
+    got = locate._options(hard, named, lambda a, b: True, own)
+
+    def no_worse(x, k, a, b):
+        if own is None or a <= x <= b:
+            return True
+        now = a - own[1] if own[1] < a else own[0] - b  # how far the printed value misses
+        return (a - x if x < a else x - b) <= now
     reachable = set()
     for x in [v / 2 for v in range(-90, 90)]:
-        if hard[0] <= x <= hard[1]:
+        if hard[0] <= x <= hard[1] and all(no_worse(x, k, a, b) for k, (a, b) in named):
             keys = frozenset(k for k, (a, b) in named if a <= x <= b)
             if keys:
                 reachable.add(keys)

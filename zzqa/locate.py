@@ -143,25 +143,49 @@ def _need(results: list, ref, period, override: dict | None = None,
     return (lo, hi), soft
 
 
-def _options(hard, soft, fits) -> list[tuple[frozenset, tuple]]:
+def _options(hard, soft, fits, own=None) -> list[tuple[frozenset, tuple]]:
     """The most failed checks one value of the cell can make hold, keeping every passing
     check: each maximal set of failed checks whose intervals meet inside `hard` at a value
-    `fits` accepts, with that common interval.  A sweep over the intervals' ends."""
+    `fits` accepts, with that common interval.  A sweep over the intervals' ends.
+
+    With `own` (the cell's printed interval), the failed checks a value leaves failing must
+    not fail by more than they do: a value that fixes one check by breaking another further
+    leans on that other failure (a column sum already off by 7, pushed to 15 so that a row
+    identity holds) — it is no explanation, only a second error."""
     lo, hi = hard
     if lo > hi:
         return []
+    worse = {k: _not_worse(own, iv) for k, iv in soft} if own is not None else {}
     ends = [x for x in (lo, hi) if abs(x) < INF]  # a soft interval may cover all of hard
-    points = sorted({*ends, *(x for _, (a, b) in soft for x in (a, b) if lo <= x <= hi)})
+    bounds = [*soft, *worse.items()]
+    points = sorted({*ends, *(x for _, (a, b) in bounds for x in (a, b) if lo <= x <= hi)})
     probes = [*points, *((a + b) / 2 for a, b in itertools.pairwise(points))]
     found: dict[frozenset, tuple] = {}
     for x in probes:
         keys = frozenset(k for k, (a, b) in soft if a <= x <= b)
-        if keys and keys not in found:
-            a = max([lo, *(soft_lo for k, (soft_lo, _) in soft if k in keys)])
-            b = min([hi, *(soft_hi for k, (_, soft_hi) in soft if k in keys)])
-            if fits(a, b):
-                found[keys] = (a, b)
+        if not keys or keys in found:
+            continue
+        if any(not a <= x <= b for k, (a, b) in worse.items() if k not in keys):
+            continue
+        limits = [(a, b) for k, (a, b) in soft if k in keys]
+        limits += [(a, b) for k, (a, b) in worse.items() if k not in keys]
+        a = max([lo, *(a for a, _ in limits)])
+        b = min([hi, *(b for _, b in limits)])
+        if fits(a, b):
+            found[keys] = (a, b)
     return [(k, v) for k, v in found.items() if not any(k < other for other in found)]
+
+
+def _not_worse(own, need) -> tuple:
+    """The values of a cell (printed as `own`) with which a check that needs it in `need`
+    fails by no more than it does: as far beyond the interval as the printed value is
+    short of it, or anything when the printed value meets it."""
+    (p, q), (a, b) = own, need
+    if q < a:  # the check needs more: from the printed value up to as far past the need
+        return q, b + (a - q)
+    if p > b:
+        return a - (p - b), p
+    return -INF, INF
 
 
 def name(rule_id: str, checks: Checks, i: int) -> str:
@@ -177,8 +201,10 @@ def _explains(results: list, ref, period, explained: frozenset = frozenset(),
     option that does is weaker: the cell would still be wrong somewhere), and the interval
     the value lies in."""
     hard, soft = _need(results, ref, period, explained=explained, reading=reading)
+    own = period.tables[ref[0]].interval(ref[1], ref[2], LOOSE)
     out = []
-    for keys, interval in _options(hard, soft, lambda a, b: _printable(period, ref, a, b)):
+    for keys, interval in _options(hard, soft, lambda a, b: _printable(period, ref, a, b),
+                                   own):
         if not _keeps_coupled(coupled, ref, interval, period):
             continue
         draft = _suspect(ref, interval, (), period, tie=False)
@@ -521,43 +547,61 @@ def _point(interval) -> tuple | None:
     return None
 
 
-def _changes(candidate, period) -> dict:
-    """The cells a chosen explanation changes, with the value each then holds."""
+def _changes(candidate, period) -> list[dict]:
+    """The ways a chosen explanation changes cells, each with the values they then hold:
+    one way, or one per member of a tie (any of them may be the one)."""
     what, item = candidate.item
     if what == "swap":
         a, b = item
-        return {a: period.tables[b[0]].interval(b[1], b[2], LOOSE),
-                b: period.tables[a[0]].interval(a[1], a[2], LOOSE)}
-    if len(item) != 1:  # a tie: which cell changes is open
-        return {}
-    ((ref, option),) = item.items()
-    point = _point(option.interval)
-    return {} if point is None else {ref: point}
+        return [{a: period.tables[b[0]].interval(b[1], b[2], LOOSE),
+                 b: period.tables[a[0]].interval(a[1], a[2], LOOSE)}]
+    out = []
+    for ref, option in item.items():
+        point = _point(option.interval)
+        if point is not None:
+            out.append({ref: point})
+    return out
 
 
 def _clashes(chosen: list, reads: dict, period) -> list[tuple[int, int]]:
     """Pairs of chosen explanations whose changes, made together, break a check reading
-    cells of both (a passing check, or one either claims to explain)."""
-    changes = [_changes(c, period) for c in chosen]
-    owner = {ref: n for n, change in enumerate(changes) for ref in change}
-    override = {ref: v for change in changes for ref, v in change.items()}
-    seen, out = set(), set()
-    for ref in owner:
-        for key, checks in reads.get(ref, []):
-            if key in seen:
+    cells of both (a passing check, or one either claims to explain) — for any member of
+    a tie: each must stay as good as the others."""
+    ways = [_changes(c, period) for c in chosen]
+    owners = defaultdict(set)  # a check -> the explanations changing a cell it reads
+    checks_of = {}
+    for n, alternatives in enumerate(ways):
+        for change in alternatives:
+            for ref in change:
+                for key, checks in reads.get(ref, []):
+                    owners[key].add(n)
+                    checks_of[key] = checks
+    out = set()
+    for key, those in owners.items():
+        if len(those) < 2:
+            continue
+        checks = checks_of[key]
+        if checks.status[key.i] == FAIL and not any(key in chosen[m].keys for m in those):
+            continue  # it fails, and none claims it
+        for a, b in itertools.combinations(sorted(those), 2):
+            if (a, b) in out:
                 continue
-            seen.add(key)
-            cells = {r for r in checks.cells(key.i) if r in owner}
-            owners = {owner[r] for r in cells}
-            if len(owners) < 2:
-                continue
-            if checks.status[key.i] == FAIL and not any(key in chosen[m].keys for m in owners):
-                continue  # it fails, and neither claims it
-            others = {r: v for r, v in override.items() if r != ref}
-            need = checks.solve(key.i, ref, _loose(period, others))
-            if need is not None and not _meets(need, override[ref]):
-                out |= {(a, b) for a in owners for b in owners if a < b}
+            for x, y in itertools.product(ways[a], ways[b]):
+                if not _holds_with(checks, key.i, {**x, **y}, period):
+                    out.add((a, b))
+                    break
     return sorted(out)
+
+
+def _holds_with(checks: Checks, i: int, override: dict, period) -> bool:
+    """Check i with the cells of `override` changed (the ones it reads)."""
+    cells = [r for r in checks.cells(i) if r in override] if len(override) > 1 else list(override)
+    if not cells:
+        return True
+    ref = cells[0]
+    others = {r: v for r, v in override.items() if r != ref}
+    need = checks.solve(i, ref, _loose(period, others))
+    return need is None or _meets(need, override[ref])
 
 
 def _suspect(ref, interval, explains, period, tie: bool) -> Suspect:

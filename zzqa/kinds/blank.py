@@ -44,6 +44,8 @@ NEEDS = ("table",)  # the checks that could not be evaluated
 OPTIONS = {"properties": {}}
 MESSAGE = {
     None: N_("{label} is blank: {count} check(s) could not be evaluated ({checks})"),
+    "exact": N_("{label} is blank; the checks imply {value}: {count} check(s) could not be "
+                "evaluated ({checks})"),
     "implied": N_("{label} is blank; the checks imply {value} (from {low} to {high}): "
                   "{count} check(s) could not be evaluated ({checks})"),
     "between": N_("{label} is blank; the checks put it between {low} and {high}: {count} "
@@ -93,7 +95,8 @@ def check(rule, ctx) -> list:
         names = list(dict.fromkeys(needs.get(ref, [])))
         shown = "; ".join(names[:5]) + (f"; and {len(names) - 5} more" if len(names) > 5 else "")
         value, low, high, nonzero = implied(ref, pairs.get(ref, []), period, seen)
-        variant = "implied" if value else ("between" if low is not None else None)
+        variant = ("exact" if value and low == high else "implied" if value
+                   else "between" if low is not None else None)
         # a lost value is a warning when the checks say it was not 0; when they allow 0
         # or say nothing, the gap is an info (nothing suggests a figure went missing)
         out.add(FAIL, f"{table.label(ref[1])} › {col.title if col else ref[2]}", (ref,),
@@ -162,8 +165,6 @@ def implied(ref, pairs: list, period, seen: dict | None = None
     from ..checks import Reader
     lo, hi, used = -INF, INF, 0
     for checks, i in pairs:
-        if checks.coupled:  # a rank reads every score: it pins no single one
-            continue
         if _missing(checks, i, {} if seen is None else seen) != 1:
             continue  # another value is missing too: this check pins neither
         need = checks.solve(i, ref, Reader(period))
