@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -36,6 +37,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
 
 from zzqa import catalog, engine, form, locate, numbers, period  # noqa: E402
 from zzqa.checks import FAIL, PASS, Reader  # noqa: E402
@@ -169,8 +172,10 @@ def key(f) -> tuple:
     return f.rule, f.message, tuple(f.cells)
 
 
-def damaged_report(name: str, file: str, edits: list[tuple[int, str, str]]):
-    """zzqa's report on a copy of the real period with cells (row, column) set to text."""
+def damaged_report(name: str, file: str, edits: list[tuple[int, str, str]],
+                   also_checks: bool = False):
+    """zzqa's report on a copy of the real period with cells (row, column) set to text
+    (and, with `also_checks`, the damaged period and its checks)."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "p"
         shutil.copytree(REAL, work)
@@ -180,7 +185,90 @@ def damaged_report(name: str, file: str, edits: list[tuple[int, str, str]]):
             cells_of_line[list(BASE.tables[name].raw.columns).index(col)] = new
             lines[row + 1] = ",".join(cells_of_line)
         (work / file).write_text("\n".join(lines), encoding="utf-8")
-        return engine.run(period.load(work, FORM), FORM, CATALOG)
+        damaged = period.load(work, FORM)
+        report = engine.run(damaged, FORM, CATALOG)
+        return (report, damaged, checks_of(damaged, CATALOG)) if also_checks else report
+
+
+def _broken(checked) -> dict:
+    """The checks failing on the damaged period that hold on the real one."""
+    broken = {}
+    for n, result in enumerate(checked):
+        base = BASE_CHECKS[n].checks
+        same = len(base) == len(result.checks)
+        for i in np.flatnonzero(result.checks.status == FAIL).tolist():
+            if not (same and base.status[i] == FAIL):
+                broken[(n, i)] = result.checks
+    return broken
+
+
+def _fits(damaged, involved, ref, broken, override) -> bool:
+    """With the cells of `override` changed, every check reading `ref` that passes or that
+    the damage broke holds (a failure the real period has is left aside)."""
+    reader = Reader(damaged, override={r: v for r, v in override.items() if r != ref})
+    for k, checks in involved:
+        if checks.status[k.i] == FAIL and (k.result, k.i) not in broken:
+            continue
+        need = checks.solve(k.i, ref, reader)
+        own = override[ref]
+        if need is not None and (need[1] < own[0] or own[1] < need[0]):
+            return False
+    return True
+
+
+def exchange_rivals(damaged, checked, targets: set) -> list:
+    """Other pairs of cells of one column (units' rows) whose exchange makes every check the
+    damage broke hold and keeps every passing check reading them holding."""
+    broken = _broken(checked)
+    cells = {r for (n, i), c in broken.items() for r in c.cells(i) if isinstance(r, tuple)}
+    out = []
+    for a in cells:
+        table = damaged.tables[a[0]]
+        totals = table.is_total.to_numpy()
+        state = table.arrays(a[2]).state
+        for row in range(len(state)):
+            b = (a[0], row, a[2])
+            if b == a or totals[row] or state[row] != numbers.NUMBER or {a, b} == targets:
+                continue
+            ia, ib = (table.interval(x[1], x[2], "loose") for x in (a, b))
+            if ia is None or ib is None or not (ia[1] < ib[0] or ib[1] < ia[0]):
+                continue
+            override = {a: ib, b: ia}
+            reads = locate.index(checked, [a, b])
+            keys = {(k.result, k.i) for x in (a, b) for k, _ in reads.get(x, [])}
+            if set(broken) <= keys and all(_fits(damaged, reads.get(x, []), x, broken, override)
+                                           for x in (a, b)):
+                out.append((a, b))
+    return out
+
+
+def rivals(damaged, checked, target) -> list:
+    """Other cells whose change alone, to some value, makes every check that the damage
+    broke hold while every passing check reading them keeps holding (the checks' own
+    verdict, solved cell by cell; the failures the real period already had are left
+    aside).  When there are any, the checks alone cannot tell which cell is wrong: only
+    the evidence of how the text was typed can."""
+    broken = _broken(checked)
+    cells = {r for (n, i), c in broken.items() for r in c.cells(i) if isinstance(r, tuple)}
+    reads = locate.index(checked, cells)
+    out = []
+    for ref in cells - {target}:
+        involved = reads.get(ref, [])
+        keys = {(k.result, k.i) for k, _ in involved}
+        if not set(broken) <= keys:
+            continue  # a broken check does not read it
+        least = damaged.tables[ref[0]].spec.column(ref[2]).minimum
+        lo, hi = (-10**30 if least is None else least * numbers.UNIT), 10**30
+        for k, checks in involved:
+            status = checks.status[k.i]
+            if status == FAIL and (k.result, k.i) not in broken:
+                continue  # a failure the real period has: left aside
+            need = checks.solve(k.i, ref, Reader(damaged))
+            if need is not None:
+                lo, hi = max(lo, need[0]), min(hi, need[1])
+        if lo <= hi:
+            out.append(ref)
+    return out
 
 
 def structural(damage) -> dict:
@@ -188,7 +276,7 @@ def structural(damage) -> dict:
     zzqa detected, and whether it named the cells (the swap as such; the lost value with
     the value it held)."""
     kind, name, file, edits, olds = damage
-    report = damaged_report(name, file, edits)
+    report, damaged, checked = damaged_report(name, file, edits, also_checks=True)
     new_findings = [f for f in report.findings
                     if f.severity in ("error", "warning") and key(f) not in SEEN]
     spot = lambda cell: (cell.file, cell.line, cell.column)  # noqa: E731
@@ -209,7 +297,10 @@ def structural(damage) -> dict:
     swapped = [s for s in suspects if s.pattern == "two rows swapped"
                and spot(s.cell) in targets]
     named = {spot(s.cell) for s in suspects} & targets
+    pair = {(name, row, col) for row, col, _ in edits}
+    ambiguous = bool(rivals(damaged, checked, None) or exchange_rivals(damaged, checked, pair))
     return {"kind": kind, "visible": swap_visible(BASE, BASE_CHECKS, name, edits),
+            "ambiguous": ambiguous,
             "detected": bool(new_findings),
             "localized": bool(swapped) or named == targets,
             "first": bool(suspects) and spot(suspects[0].cell) in targets
@@ -226,8 +317,9 @@ def _holds(old: str, finding) -> bool:
     a = numbers.parse(old.rstrip("%"))
     if finding.suggestion and changed(old, finding.suggestion):
         return False
-    import re
     ends = re.findall(r"(?:from|between) (-?[\d.]+)%? (?:to|and) (-?[\d.]+)%?", finding.message)
+    if not ends and finding.suggestion:  # "the checks imply 23": the one value
+        return a is not None
     if not ends or a is None:
         return False
     lo, hi = (numbers.parse(x) for x in ends[0])
@@ -255,7 +347,7 @@ def draw_structural(rng: random.Random, cells: list, kind: str):
 def one(damage) -> dict:
     """Run zzqa on one damaged copy; what it detected and whom it named."""
     name, file, row, col, old, new, kind = damage
-    report = damaged_report(name, file, [(row, col, new)])
+    report, damaged, checked = damaged_report(name, file, [(row, col, new)], also_checks=True)
     new_findings = [f for f in report.findings
                     if f.severity in ("error", "warning") and key(f) not in SEEN]
     target = (file, row + 2, col)
@@ -268,6 +360,7 @@ def one(damage) -> dict:
         "slack": slack(BASE, BASE_CHECKS, (name, row, col), new),
         "detected": bool(new_findings), "localized": bool(named or rounding),
         "singled out": bool(named) and named[0].confidence != "tie",
+        "ambiguous": bool(rivals(damaged, checked, (name, row, col))),
         "top-1": bool(new_suspects) and spot(new_suspects[0].cell) == target,
         "first": (f"{spot(new_suspects[0].cell)} ({new_suspects[0].confidence})"
                   if new_suspects else "no suspect"),
@@ -316,6 +409,9 @@ def main() -> None:
         s["visible localized"] += r["slack"] is None and r["localized"]
         # named first: the first new suspect is the damaged cell, alone (not one of a tie)
         s["visible first"] += r["slack"] is None and r["singled out"] and r["top-1"]
+        s["decidable"] += r["slack"] is None and not r["ambiguous"]
+        s["decidable first"] += (r["slack"] is None and not r["ambiguous"]
+                                 and r["singled out"] and r["top-1"])
         if not args.misses:
             continue
         if r["slack"] is not None:
@@ -329,20 +425,23 @@ def main() -> None:
             print(f"not localized: {r['where']} ({r['kind']}); first suspect {r['first']}",
                   file=sys.stderr)
         elif not (r["singled out"] and r["top-1"]):
-            print(f"not named first: {r['where']} ({r['kind']}); first suspect {r['first']}",
+            print(f"not named first: {r['where']} ({r['kind']}); first suspect {r['first']}"
+                  + ("; other cells fit the checks as well" if r["ambiguous"] else ""),
                   file=sys.stderr)
     total = sum(stats.values(), Counter())
 
     def pct(a, b):
         return f"{a} ({100 * a / b:.0f}%)" if b else f"{a} (–)"
     print("| keying error | runs | visible | detected of visible | localized of visible | "
-          "named first of visible | singled out | top-1 of singled out |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+          "named first of visible | decidable | named first of decidable | "
+          "top-1 of singled out |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for kind, s in [*sorted(stats.items()), ("all", total)]:
         print(f"| {kind} | {s['runs']} | {pct(s['visible'], s['runs'])} | "
               f"{pct(s['visible detected'], s['visible'])} | "
               f"{pct(s['visible localized'], s['visible'])} | "
-              f"{pct(s['visible first'], s['visible'])} | {s['singled out']} | "
+              f"{pct(s['visible first'], s['visible'])} | {s['decidable']} | "
+              f"{pct(s['decidable first'], s['decidable'])} | "
               f"{pct(s['top-1'], s['singled out'])} |")
     print(f"\nover all {total['runs']} runs: detected {pct(total['detected'], total['runs'])}, "
           f"localized {pct(total['localized'], total['runs'])}")
@@ -354,20 +453,23 @@ def main() -> None:
     with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
         results = pool.map(structural, drawn, chunksize=4)
     print("\n| damage | runs | visible | detected of visible | localized of visible | "
-          "named first of visible |")
-    print("|---|---:|---:|---:|---:|---:|")
+          "named first of visible | decidable | named first of decidable |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for kind in ("exchanged rows", "lost value"):
         rs = [r for r in results if r["kind"] == kind]
         seen = [r for r in rs if r["visible"]]
+        clear = [r for r in seen if not r.get("ambiguous")]
         n = len(seen)
         print(f"| {kind} | {len(rs)} | {pct(n, len(rs))} | "
               f"{pct(sum(r['detected'] for r in seen), n)} | "
               f"{pct(sum(r['localized'] for r in seen), n)} | "
-              f"{pct(sum(r['first'] for r in seen), n)} |")
+              f"{pct(sum(r['first'] for r in seen), n)} | {len(clear)} | "
+              f"{pct(sum(r['first'] for r in clear), len(clear))} |")
         if args.misses:
             for r in rs:
                 if not r["first"]:
                     print(f"{kind}: {r['where']}" + ("" if r["visible"] else " — invisible")
+                          + (" — other changes fit as well" if r.get("ambiguous") else "")
                           + ("" if r["detected"] else " — UNDETECTED"), file=sys.stderr)
 
 

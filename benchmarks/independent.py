@@ -42,8 +42,21 @@ when its cell is no baseline suspect's cell.  Per run:
   silent             the whole report except `target` equals the baseline's.
 Damages no check could see are counted all the same: these are raw figures.
 """
-import argparse, collections, csv, io, json, multiprocessing, random, re, shutil, subprocess, sys, tempfile
-from decimal import Decimal, ROUND_HALF_UP
+
+import argparse
+import collections
+import csv
+import io
+import itertools
+import json
+import multiprocessing
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +68,8 @@ MSG_NUMBER = re.compile(r"(?<![\w.\-])\d+(?:\.\d+)?(?![\w\-])")
 
 
 def read_table(path):
-    """(rows, fmt): fmt = (encoding, line ending, final newline) reproduces the file byte for byte."""
+    """(rows, fmt): fmt = (encoding, line ending, final newline) reproduces the file byte
+    for byte."""
     raw = path.read_bytes()
     enc = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
     try:
@@ -75,9 +89,16 @@ def serialize(rows, fmt):
     return buf.getvalue() if fmt[2] else buf.getvalue()[: -len(fmt[1])]
 
 
-num = lambda text: Decimal(text.rstrip("%"))
-decimals = lambda text: len(text.rstrip("%").partition(".")[2])
-unit = lambda d: Decimal(1).scaleb(-d)  # 10**-d
+def num(text):
+    return Decimal(text.rstrip("%"))
+
+
+def decimals(text):
+    return len(text.rstrip("%").partition(".")[2])
+
+
+def unit(d):
+    return Decimal(1).scaleb(-d)  # 10**-d
 
 
 def reprint(value, like):
@@ -87,22 +108,37 @@ def reprint(value, like):
 
 
 def confusable(a, b):
-    """True when a and b could be roundings of one another: their intervals share more than a point."""
+    """True when a and b could be roundings of one another: their intervals share more
+    than a point."""
     return abs(num(a) - num(b)) < (unit(decimals(a)) + unit(decimals(b))) / 2
 
 
 def load_period():
     """{file: (rows, fmt, label column indexes)} for the appendix tables."""
     tables = {p.name: read_table(p) for p in sorted(PERIOD.glob("a[0-9]*_*.csv"))}
-    return {f: (rows, fmt, [j for j in range(len(rows[0])) if not any(NUMERIC.match(r[j]) for r in rows[1:])])
-            for f, (rows, fmt) in tables.items()}
+    return {
+        f: (
+            rows,
+            fmt,
+            [j for j in range(len(rows[0])) if not any(NUMERIC.match(r[j]) for r in rows[1:])],
+        )
+        for f, (rows, fmt) in tables.items()
+    }
 
 
 def draw(kind, rng, tables):
     """One damage: (file, [(row index, column index, old, new)])."""
-    cells = [(f, i, j) for f, (rows, _, labels) in tables.items() for i in range(1, len(rows))
-             for j in range(len(rows[0])) if j not in labels and NUMERIC.match(rows[i][j])]
-    is_total = lambda f, i: re.sub(r"\s", "", tables[f][0][i][tables[f][2][0]]) in TOTALS
+    cells = [
+        (f, i, j)
+        for f, (rows, _, labels) in tables.items()
+        for i in range(1, len(rows))
+        for j in range(len(rows[0]))
+        if j not in labels and NUMERIC.match(rows[i][j])
+    ]
+
+    def is_total(f, i):
+        return re.sub(r"\s", "", tables[f][0][i][tables[f][2][0]]) in TOTALS
+
     if kind == "exchanged rows":
         cells = [c for c in cells if not is_total(c[0], c[1])]
     while True:
@@ -112,9 +148,14 @@ def draw(kind, rng, tables):
         if kind == "lost value":
             return f, [(i, j, old, "")]
         if kind == "exchanged rows":
-            others = [k for k in range(1, len(rows)) if not is_total(f, k) and NUMERIC.match(rows[k][j])
-                      and rows[k][labels[0]] != rows[i][labels[0]]
-                      and all(rows[k][m] == rows[i][m] for m in labels[1:])]
+            others = [
+                k
+                for k in range(1, len(rows))
+                if not is_total(f, k)
+                and NUMERIC.match(rows[k][j])
+                and rows[k][labels[0]] != rows[i][labels[0]]
+                and all(rows[k][m] == rows[i][m] for m in labels[1:])
+            ]
             if not others:
                 continue
             k = rng.choice(others)
@@ -122,7 +163,10 @@ def draw(kind, rng, tables):
                 return f, [(i, j, old, rows[k][j]), (k, j, rows[k][j], old)]
             continue
         if kind == "shifted decimal":
-            new = reprint(num(old) * rng.choice([Decimal(10), Decimal(100), Decimal("0.1"), Decimal("0.01")]), old)
+            new = reprint(
+                num(old) * rng.choice([Decimal(10), Decimal(100), Decimal("0.1"), Decimal("0.01")]),
+                old,
+            )
         elif kind == "transposed digits":
             if len(digits) < 2:
                 continue
@@ -132,13 +176,17 @@ def draw(kind, rng, tables):
             new = reprint(num("".join(chars)), old)
         else:  # mistyped digit
             p = rng.choice(digits)
-            new = reprint(num(old[:p] + rng.choice([c for c in "0123456789" if c != old[p]]) + old[p + 1:]), old)
+            new = reprint(
+                num(old[:p] + rng.choice([c for c in "0123456789" if c != old[p]]) + old[p + 1 :]),
+                old,
+            )
         if not confusable(old, new):
             return f, [(i, j, old, new)]
 
 
 def check(damage):
-    """Copy the period, write the damage (None: the baseline), return zzqa's report minus `target`."""
+    """Copy the period, write the damage (None: the baseline), return zzqa's report minus
+    `target`."""
     with tempfile.TemporaryDirectory(prefix="zzqa-indep-") as tmp:
         folder = Path(tmp) / PERIOD.name
         shutil.copytree(PERIOD, folder)
@@ -149,8 +197,24 @@ def check(damage):
             for i, j, _, new in changes:
                 rows[i][j] = new
             (folder / f).write_bytes(serialize(rows, fmt).encode(fmt[0]))
-        proc = subprocess.run([sys.executable, "-m", "zzqa", "check", str(folder), "--format", "json", "--lang",
-                               "en", "--checks", str(CHECKS)], capture_output=True, text=True, cwd=ROOT)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "zzqa",
+                "check",
+                str(folder),
+                "--format",
+                "json",
+                "--lang",
+                "en",
+                "--checks",
+                str(CHECKS),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"zzqa exited {proc.returncode} on {damage}: {proc.stderr.strip()}")
     report = json.loads(proc.stdout)
@@ -158,8 +222,14 @@ def check(damage):
     return report
 
 
-fkey = lambda x: (x["rule"], tuple((c["file"], c["line"], c["column"]) for c in x["cells"]), x["message"])
-skey = lambda s: tuple(s.get("cell", s)[k] for k in ("file", "line", "column"))  # flat or nested under "cell"
+def fkey(x):
+    return (x["rule"], tuple((c["file"], c["line"], c["column"]) for c in x["cells"]), x["message"])
+
+
+def skey(s):
+    return tuple(
+        s.get("cell", s)[k] for k in ("file", "line", "column")
+    )  # flat or nested under "cell"
 
 
 def same_value(text, old, rounded):
@@ -172,10 +242,12 @@ def same_value(text, old, rounded):
 
 
 def message_gives(message, old):
-    """A number printed at no more than old's decimals equals old, or two adjacent numbers (a range) both round to it."""
+    """A number printed at no more than old's decimals equals old, or two adjacent numbers
+    (a range) both round to it."""
     nums = MSG_NUMBER.findall(message)
     return any(decimals(t) <= decimals(old) and same_value(t, old, True) for t in nums) or any(
-        same_value(a, old, True) and same_value(b, old, True) for a, b in zip(nums, nums[1:]))
+        same_value(a, old, True) and same_value(b, old, True) for a, b in itertools.pairwise(nums)
+    )
 
 
 def score(kind, damage, report, base):
@@ -186,22 +258,40 @@ def score(kind, damage, report, base):
     new_ew = [x for x in new_f if x["severity"] in ("error", "warning")]
     new_s = [s for s in report.get("suspects", []) if skey(s) not in base["skeys"]]
     first = new_s[0] if new_s else None
-    r = {"detected_any": bool(new_ew),
-         "detected_cell": any(cells.keys() & set(fkey(x)[1]) for x in new_ew),
-         "silent": report == base["report"], "first": first,
-         "rank": next((n for n, s in enumerate(new_s, 1) if skey(s) in cells), None)}
+    r = {
+        "detected_any": bool(new_ew),
+        "detected_cell": any(cells.keys() & set(fkey(x)[1]) for x in new_ew),
+        "silent": report == base["report"],
+        "first": first,
+        "rank": next((n for n, s in enumerate(new_s, 1) if skey(s) in cells), None),
+    }
     if kind == "lost value":
-        (cell, old), = cells.items()
+        ((cell, old),) = cells.items()
         naming = [x for x in new_f if cell in fkey(x)[1]]
-        r["suggestion_right"] = any(x.get("suggestion") is not None and same_value(x["suggestion"], old, True) for x in naming)
+        r["suggestion_right"] = any(
+            x.get("suggestion") is not None and same_value(x["suggestion"], old, True)
+            for x in naming
+        )
         r["named_first"] = r["suggestion_right"] or any(
-            x.get("suggestion") is None and fkey(x)[1] == (cell,) and message_gives(x["message"], old) for x in naming)
-        r["why"] = "a new finding names it, without the old value" if naming else "no new finding names it"
-        r["detail"] = "; ".join(x["rule"] + (f": {x['message']}" if fkey(x)[1] == (cell,) else "") for x in naming)
+            x.get("suggestion") is None
+            and fkey(x)[1] == (cell,)
+            and message_gives(x["message"], old)
+            for x in naming
+        )
+        r["why"] = (
+            "a new finding names it, without the old value" if naming else "no new finding names it"
+        )
+        r["detail"] = "; ".join(
+            x["rule"] + (f": {x['message']}" if fkey(x)[1] == (cell,) else "") for x in naming
+        )
     else:
         r["named_first"] = first is not None and skey(first) in cells
-        r["suggestion_right"] = r["named_first"] and same_value(first.get("suggested"), cells[skey(first)], False)
-        r["swap_pattern"] = r["named_first"] and bool(re.search(r"swap|exchang", first.get("pattern") or "", re.I))
+        r["suggestion_right"] = r["named_first"] and same_value(
+            first.get("suggested"), cells[skey(first)], False
+        )
+        r["swap_pattern"] = r["named_first"] and bool(
+            re.search(r"swap|exchang", first.get("pattern") or "", re.I)
+        )
     return r
 
 
@@ -211,10 +301,19 @@ def reason(r):
     if r["silent"]:
         return "silent: report identical to the baseline"
     if r["first"] is None:
-        return "no new suspect" + (", a new finding names the cell" if r["detected_cell"] else
-                                   ", new error/warning elsewhere" if r["detected_any"] else ", no new error/warning")
+        return "no new suspect" + (
+            ", a new finding names the cell"
+            if r["detected_cell"]
+            else ", new error/warning elsewhere"
+            if r["detected_any"]
+            else ", no new error/warning"
+        )
     behind = "a tie" if r["first"].get("confidence") == "tie" else "a non-tie suspect"
-    return f"damaged cell is a later new suspect, behind {behind}" if r["rank"] else "damaged cell is no new suspect"
+    return (
+        f"damaged cell is a later new suspect, behind {behind}"
+        if r["rank"]
+        else "damaged cell is no new suspect"
+    )
 
 
 def init(tables):
@@ -231,19 +330,34 @@ def main():
     tables = load_period()
     init(tables)
     report = check(None)
-    base = {"report": report, "fkeys": {fkey(x) for x in report["findings"]},
-            "skeys": {skey(s) for s in report.get("suspects", [])}}
-    jobs = [(kind, draw(kind, rng, tables)) for kind in KINDS
-            for rng in [random.Random(f"{args.seed}:{kind}")] for _ in range(args.runs_per_kind)]
+    base = {
+        "report": report,
+        "fkeys": {fkey(x) for x in report["findings"]},
+        "skeys": {skey(s) for s in report.get("suspects", [])},
+    }
+    jobs = [
+        (kind, draw(kind, rng, tables))
+        for kind in KINDS
+        for rng in [random.Random(f"{args.seed}:{kind}")]
+        for _ in range(args.runs_per_kind)
+    ]
     with multiprocessing.Pool(args.jobs, initializer=init, initargs=(tables,)) as pool:
         reports = pool.map(check, [d for _, d in jobs])
-    results = [(kind, d, score(kind, d, rep, base)) for (kind, d), rep in zip(jobs, reports)]
+    results = [
+        (kind, d, score(kind, d, rep, base)) for (kind, d), rep in zip(jobs, reports, strict=False)
+    ]
 
-    pc = lambda n, t: f"{n} ({100 * n / t:.0f}%)" if t else "0"
-    print(f"zzqa independent damage benchmark: seed {args.seed}, {args.runs_per_kind} runs per kind, "
-          f"baseline {len(base['fkeys'])} findings, {len(base['skeys'])} suspects\n")
-    print("| kind | runs | detected (any new error/warning) | detected (names the cell) "
-          "| named first | suggestion right | silent |")
+    def pc(n, t):
+        return f"{n} ({100 * n / t:.0f}%)" if t else "0"
+
+    print(
+        f"zzqa independent damage benchmark: seed {args.seed}, {args.runs_per_kind} runs per kind, "
+        f"baseline {len(base['fkeys'])} findings, {len(base['skeys'])} suspects\n"
+    )
+    print(
+        "| kind | runs | detected (any new error/warning) | detected (names the cell) "
+        "| named first | suggestion right | silent |"
+    )
     print("|---|---|---|---|---|---|---|")
     for kind in KINDS:
         rs = [r for k, _, r in results if k == kind]
@@ -251,23 +365,38 @@ def main():
         named = pc(sum(r["named_first"] for r in rs), n)
         if kind == "exchanged rows":
             named += f"; swap pattern {sum(r['swap_pattern'] for r in rs)}"
-        print(f"| {kind} | {n} | {pc(sum(r['detected_any'] for r in rs), n)} | "
-              f"{pc(sum(r['detected_cell'] for r in rs), n)} | {named} | "
-              f"{pc(sum(r['suggestion_right'] for r in rs), n)} | {pc(sum(r['silent'] for r in rs), n)} |")
+        print(
+            f"| {kind} | {n} | {pc(sum(r['detected_any'] for r in rs), n)} | "
+            f"{pc(sum(r['detected_cell'] for r in rs), n)} | {named} | "
+            f"{pc(sum(r['suggestion_right'] for r in rs), n)} | "
+            f"{pc(sum(r['silent'] for r in rs), n)} |"
+        )
     if args.misses:
         why = collections.Counter()
         for kind, (f, changes), r in results:
             if r["named_first"]:
                 continue
             header = tables[f][0][0]
-            where = "; ".join(f"{f}:{i + 1}:{header[j]} {old!r} -> {new!r}" for i, j, old, new in changes)
+            where = "; ".join(
+                f"{f}:{i + 1}:{header[j]} {old!r} -> {new!r}" for i, j, old, new in changes
+            )
             s = r["first"]
-            first = (f"{':'.join(map(str, skey(s)))} {s.get('value', s.get('printed'))!r} -> {s.get('suggested')!r} "
-                     f"[{s.get('pattern')}, {s.get('confidence')}]") if s else "none"
+            first = (
+                (
+                    f"{':'.join(map(str, skey(s)))} {s.get('value', s.get('printed'))!r} -> "
+                    f"{s.get('suggested')!r} "
+                    f"[{s.get('pattern')}, {s.get('confidence')}]"
+                )
+                if s
+                else "none"
+            )
             why[(kind, reason(r))] += 1
             rank = f" (#{r['rank']})" if r["rank"] else ""
-            print(f"MISS {kind}: {where}; first new suspect: {first}; {reason(r)}{rank} {r.get('detail', '')}",
-                  file=sys.stderr)
+            print(
+                f"MISS {kind}: {where}; first new suspect: {first}; {reason(r)}{rank} "
+                f"{r.get('detail', '')}",
+                file=sys.stderr,
+            )
         print("\nmisses by reason:", file=sys.stderr)
         for (kind, text), n in sorted(why.items()):
             print(f"  {kind}: {text}: {n}", file=sys.stderr)

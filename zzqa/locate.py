@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from fractions import Fraction
 from typing import NamedTuple
 
@@ -31,9 +31,11 @@ from .numbers import NUMBER
 
 INF = Fraction(10**30)
 LONG = 200  # a failed check reading more cells than this does not make each a candidate
+STRONG = 0.25  # a typing slip this unlikely by chance (locate._chance) pins the value
+RIVAL = 4  # a slip within this factor of the likeliest is as good: a tie
 # patterns that are typing errors of the printed text itself (evidence for the suggestion)
-TYPING = ("transposed digits", "dropped digit", "extra digit", "shifted decimal point",
-          "unit scale (万)", "truncated instead of rounded")
+TYPING = ("transposed digits", "dropped digit", "extra digit", "mistyped digit",
+          "shifted decimal point", "unit scale (万)", "truncated instead of rounded")
 
 
 class Key(NamedTuple):
@@ -57,6 +59,7 @@ class Option:
     keys: frozenset  # the failed checks it explains
     draft: Suspect  # the cell, its printed and suggested value, the typing error
     strong: bool  # a typing error of the printed text pins the value
+    chance: float  # how likely such a typing error lands there by chance (1: no evidence)
     complete: bool  # none of the cell's failed checks is left failing
     interval: tuple  # the values that do it
 
@@ -208,9 +211,12 @@ def _explains(results: list, ref, period, explained: frozenset = frozenset(),
         if not _keeps_coupled(coupled, ref, interval, period):
             continue
         draft = _suspect(ref, interval, (), period, tie=False)
-        strong = (draft.pattern in TYPING or _distinct_copy(draft)) and \
-            _pinned(interval, draft.value, draft.suggested, copied=draft.pattern not in TYPING)
-        out.append(Option(keys, draft, strong, len(keys) == len(soft), interval))
+        chance = _chance(interval, draft.value, draft.suggested,
+                         copied=draft.pattern not in TYPING,
+                         mistyped=draft.pattern == "mistyped digit") \
+            if draft.pattern in TYPING or _distinct_copy(draft) else 1.0
+        out.append(Option(keys, draft, chance <= STRONG, chance, len(keys) == len(soft),
+                          interval))
     return out
 
 
@@ -235,54 +241,91 @@ def _keeps_coupled(coupled: list, ref, interval, period) -> bool:
     return True
 
 
-def _pinned(interval, printed: str, suggested: str | None, copied: bool = False) -> bool:
-    """A typing variant of the printed text landing in the interval is unlikely by chance.
+def _chance(interval, printed: str, suggested: str | None, copied: bool = False,
+            mistyped: bool = False) -> float:
+    """How likely a typing variant of the printed text lands in the interval by chance: the
+    expected number of variants in it, were they spread evenly (STRONG or less: the slip
+    pins the value).
 
-    The chance is the interval's width times how densely the variants lie around the
-    printed value, within twice the correction the checks ask for: 53 -> 35 landing in
-    ±0.64 around a correction of 18 is strong (one variant in ±36); 9.8 -> 9.38 landing in
-    a width of 0.04 is not (twenty insertions 9.08…9.98, 9.80…9.89 lie within ±0.84).  A
-    value copied from a neighbour is one variant.  An interval open on one side ("at most
-    50") pins nothing."""
+    The interval's width times how densely the variants lie around the printed value,
+    within twice the correction the checks ask for — variants of the same kind: one digit
+    typed for another is weighed against the other such slips, the others against each
+    other (every number has many one-digit neighbours): 53 -> 35 landing in ±0.64 around
+    a correction of 18 is strong (one variant in ±36); 9.8 -> 9.38 landing in a width of
+    0.04 is not (twenty insertions 9.08…9.98, 9.80…9.89 lie within ±0.84).  A value copied
+    from a neighbour is one variant.  An interval open on one side ("at most 50") pins
+    nothing (1); one narrower than a unit of the printed last place counts as one unit wide
+    (a count of 4 typed 1, where any of nine digits could land on the one value a sum
+    allows, is no evidence)."""
     lo, hi = interval
     own, fix = numbers.parse(printed.rstrip("%")), numbers.parse((suggested or "").rstrip("%"))
     if own is None or abs(lo) >= INF or abs(hi) >= INF:
-        return False
+        return 1.0
     correction = abs((fix.scaled if fix else (lo + hi) / 2) - own.scaled)  # a range: centre
     if correction <= 0:
-        return False
+        return 1.0
     near = 1 if copied else len(
-        {v for v, _ in _variants(printed) if abs(v - own.scaled) <= 2 * correction})
-    return (hi - lo) * near <= correction  # chance ≤ 1/4: width × count / 4c
+        {v for v, _ in _variants(printed, mistyped) if abs(v - own.scaled) <= 2 * correction})
+    width = max(hi - lo, 10 ** (numbers.SCALE - own.decimals))
+    return min(float(width * near / (4 * correction)), 1.0)
 
 
 def _swaps(results: list, refs: list, period, reads: dict) -> list[tuple]:
-    """Pairs of cells of one column whose exchange makes every check reading them hold
-    (`reads`: the checks reading each cell, locate.index)."""
+    """Pairs of cells of one column whose exchange makes failed checks hold while every
+    passing check reading them keeps holding, and no failed one fails by more: each cell of
+    a failed check (`refs`) with every other unit's cell of its column (with the other cells
+    of failed checks only, in a table of more than LONG rows).  As (a, b, the failed checks
+    it fixes, whether it fixes some on both sides).  `reads`: the checks reading each cell
+    (locate.index); the partners' are looked up here."""
+    pooled = set(refs)
     by_column = defaultdict(list)
     for ref in refs:
         by_column[(ref[0], ref[2])].append(ref)
-    out = []
-    for cells in by_column.values():
-        for k, a in enumerate(cells[:50]):
-            for b in cells[k + 1:50]:
+    partners = {}
+    for (name, column), cells in by_column.items():
+        table = period.tables[name]
+        state = table.arrays(column).state
+        if len(state) > LONG:
+            partners[(name, column)] = cells
+        else:
+            totals = table.is_total.to_numpy()
+            partners[(name, column)] = [(name, r, column) for r in range(len(state))
+                                        if state[r] == NUMBER and not totals[r]]
+    more = {b for cells in partners.values() for b in cells if b not in reads}
+    if more:
+        reads = {**reads, **index(results, more)}
+    out, seen = [], set()
+    for column, cells in by_column.items():
+        for a in cells[:50]:
+            for b in partners[column][:200]:
+                pair = frozenset((a, b))
+                if b == a or pair in seen:
+                    continue
+                seen.add(pair)
                 ia = period.tables[a[0]].interval(a[1], a[2], LOOSE)
                 ib = period.tables[b[0]].interval(b[1], b[2], LOOSE)
-                if ia is None or ib is None or ia == ib:
-                    continue
-                fa = _fixed_by(_need(results, a, period, {b: ia}, reading=reads.get(a, [])), ib)
-                fb = _fixed_by(_need(results, b, period, {a: ib}, reading=reads.get(b, [])), ia)
-                if fa and fb:
-                    out.append((a, b, fa + fb))
+                if ia is None or ib is None or _meets(ia, ib):
+                    continue  # the same value, or a rounding of it: no exchange to see
+                fa = _fixed_by(_need(results, a, period, {b: ia}, reading=reads.get(a, [])),
+                               ib, ia)
+                fb = _fixed_by(_need(results, b, period, {a: ib}, reading=reads.get(b, [])),
+                               ia, ib)
+                if fa is not None and fb is not None and (fa or fb):
+                    out.append((a, b, fa + fb, bool(fa) and bool(fb) and b in pooled))
     return out
 
 
-def _fixed_by(need, value) -> list | None:
-    """The failed checks a value of the cell makes hold, None if it breaks a passing one."""
+def _fixed_by(need, value, own) -> list | None:
+    """The failed checks a value of the cell (printed as `own`) makes hold; None if it
+    breaks a passing one or makes a failed one fail by more."""
     hard, soft = need
     if not _meets(hard, value):
         return None
-    return [k for k, interval in soft if _meets(interval, value)]
+    fixed = [k for k, interval in soft if _meets(interval, value)]
+    if any(not _meets(_not_worse(own, interval), value) for k, interval in soft
+           if k not in fixed):
+        return None
+    return fixed
 
 
 def _meets(need, own) -> bool:
@@ -484,18 +527,30 @@ def suspects(results: list[Result], period) -> tuple[list, int]:
             groups[keys].setdefault(ref, dataclasses.replace(option, keys=keys))
     candidates = []
     for keys, group in groups.items():
-        for better in ("strong", "complete"):  # evidence first, then a complete explanation
-            if any(getattr(v, better) for v in group.values()):
-                group = {ref: v for ref, v in group.items() if getattr(v, better)}
+        # evidence first: a slip far less likely by chance than the others' (a quarter or
+        # less of it) leaves them out; slips alike in likelihood stay a tie
+        best = min(v.chance for v in group.values())
+        if best <= STRONG:
+            group = {ref: v for ref, v in group.items() if v.chance <= RIVAL * best}
+        if any(v.complete for v in group.values()):  # then a complete explanation
+            group = {ref: v for ref, v in group.items() if v.complete}
         strong = any(v.strong for v in group.values())
         complete = any(v.complete for v in group.values())
         cost = 1 - 0.4 * strong + 0.1 * (not complete)
         candidates.append(cover.Candidate(keys, frozenset(group), cost, ("cells", group)))
-    for a, b, fixed in _swaps(results, list(refs), period, reads):
-        # one slip of the hand, and each cell gets exactly the other's printed value:
-        # cheaper than the two single changes it stands for
-        candidates.append(cover.Candidate(frozenset(fixed), frozenset((a, b)), 1.1,
-                                          ("swap", (a, b))))
+    swaps = _swaps(results, list(refs), period, reads)
+    # an exchange fixing checks on one side only is evidence when one partner alone fits
+    # (a column sum that holds lets no single cell change, only an exchange): with several
+    # partners that fit, naming one would be a guess
+    partners = Counter(frozenset(fixed) for _, _, fixed, both in swaps if not both)
+    for a, b, fixed, both in swaps:
+        if not both and partners[frozenset(fixed)] > 1:
+            continue
+        # one slip of the hand, each cell getting exactly the other's printed value: on
+        # both sides, cheaper than the two single changes it stands for; on one side only,
+        # dearer than one change
+        candidates.append(cover.Candidate(frozenset(fixed), frozenset((a, b)),
+                                          1.1 if both else 1.5, ("swap", (a, b))))
 
     def clashes(chosen: list) -> list[tuple[int, int]]:
         return _clashes(chosen, reads, period)
@@ -608,9 +663,14 @@ def _suspect(ref, interval, explains, period, tie: bool) -> Suspect:
     table = period.tables[ref[0]]
     printed = table.text(ref[1], ref[2])
     conv = _decimals(table, ref)
-    suggested = _suggest(printed, interval, conv, table.columns[ref[2]].half_at(ref[1], STRICT))
+    half = table.columns[ref[2]].half_at(ref[1], STRICT)
+    suggested = _suggest(printed, interval, conv, half)
     cell = period.cell(ref)
-    found = pattern(printed, suggested) or _copied(table, ref, printed)
+    found = pattern(printed, suggested)
+    if found is None or found == "mistyped digit":  # a copy says more than one digit
+        copied = _copied(table, ref, printed)
+        if copied:  # the value is the one the checks allow, not a digit of the copy's
+            found, suggested = copied, _suggest(printed, interval, conv, half, mistyped=False)
     return Suspect(cell, printed, suggested, tuple(explains), found,
                    "tie" if tie else ("high" if len(explains) > 1 else "medium"))
 
@@ -634,13 +694,16 @@ def _copied(table, ref, printed: str) -> str | None:
     return None
 
 
-def _suggest(printed: str, interval, conv: int, half: int) -> str | None:
+def _suggest(printed: str, interval, conv: int, half: int, mistyped: bool = True
+             ) -> str | None:
     """The value the cell should hold: a typing-error variant of the printed text that the
     checks allow (strongest evidence); else, when the checks pin the value (an interval no
     wider than two units of the last place), its centre; else the range they allow."""
     lo, hi = interval
     step = 10 ** (numbers.SCALE - conv)
-    fits = [(v, t) for v, t in _variants(printed) if lo - half <= v <= hi + half]
+    fits = [(v, t) for v, t in _variants(printed, False) if lo - half <= v <= hi + half] or [
+        (v, t) for v, t in (_variants(printed, True) if mistyped else ())
+        if lo - half <= v <= hi + half]
     if fits:  # as the typist meant it (or at the cell's decimals), with its % sign
         centre = (max(lo, -INF / 2) + min(hi, INF / 2)) / 2
         own = numbers.parse(printed.rstrip("%"))
@@ -658,10 +721,12 @@ def _suggest(printed: str, interval, conv: int, half: int) -> str | None:
     return f"{numbers.fmt(int(first), conv)}…{numbers.fmt(int(last), conv)}"
 
 
-def _variants(printed: str) -> list[tuple[int, str | None]]:
+def _variants(printed: str, mistyped: bool | None = None) -> list[tuple[int, str | None]]:
     """Scaled values the printed text could have been before a typing error: two adjacent
     digits swapped, a digit typed twice or dropped, the decimal point shifted, a 万 (10**4)
-    scale slip.  Each as (scaled value, the text the typist meant, if it is one)."""
+    scale slip, one digit typed for another (`mistyped`: None for all, False for all but
+    these, True for these only).  Each as (scaled value, the text the typist meant, if it
+    is one)."""
     text = printed.rstrip("%")
     own = numbers.parse(text)
     if own is None:
@@ -677,6 +742,10 @@ def _variants(printed: str) -> list[tuple[int, str | None]]:
     texts += [text[:k] + text[k + 1:] for k in digits if len(digits) > 1]  # an extra digit
     texts += [text[:k] + d + text[k:] for k in range(len(text) + 1)  # a dropped digit
               for d in "0123456789" if k or text[:1] != "-"]
+    if mistyped is not False:  # one digit typed for another
+        substituted = [text[:k] + d + text[k + 1:] for k in digits for d in "0123456789"
+                       if d != text[k]]
+        texts = substituted if mistyped else texts + substituted
     for variant in texts:
         variant = variant.rstrip(".")  # 50.5 without its last digit reads "50"
         variant = "0" + variant if variant.startswith(".") else variant
@@ -685,6 +754,8 @@ def _variants(printed: str) -> list[tuple[int, str | None]]:
         p = numbers.parse(variant)
         if p and p.scaled != own.scaled:
             out.append((p.scaled, variant))
+    if mistyped:
+        return out
     for k in (1, 2, 3, 4):
         out += [(own.scaled * 10**k, None), (own.scaled // 10**k, None)]
     return out
@@ -715,7 +786,15 @@ def pattern(printed: str, suggested: str | None) -> str | None:
         step = Fraction(1, 10**pa.decimals)
         if pb.value > pa.value and pb.value - pa.value < step:
             return "truncated instead of rounded"
-    return _shifted(printed, b, b)
+    return _shifted(printed, b, b) or _mistyped(a, b)
+
+
+def _mistyped(a: str, b: str) -> str | None:
+    """One digit typed for another (the decimal point where it was)."""
+    if len(a) == len(b) and a.find(".") == b.find(".") and \
+            sum(x != y for x, y in zip(a, b, strict=True)) == 1:
+        return "mistyped digit"
+    return None
 
 
 def _shifted(printed: str, low: str, high: str) -> str | None:
