@@ -146,7 +146,7 @@ def _need(results: list, ref, period, override: dict | None = None,
     return (lo, hi), soft
 
 
-def _options(hard, soft, fits, own=None) -> list[tuple[frozenset, tuple]]:
+def _options(hard, soft, fits, own=None, short=None) -> list[tuple[frozenset, tuple]]:
     """The most failed checks one value of the cell can make hold, keeping every passing
     check: each maximal set of failed checks whose intervals meet inside `hard` at a value
     `fits` accepts, with that common interval.  A sweep over the intervals' ends.
@@ -154,11 +154,14 @@ def _options(hard, soft, fits, own=None) -> list[tuple[frozenset, tuple]]:
     With `own` (the cell's printed interval), the failed checks a value leaves failing must
     not fail by more than they do: a value that fixes one check by breaking another further
     leans on that other failure (a column sum already off by 7, pushed to 15 so that a row
-    identity holds) — it is no explanation, only a second error."""
+    identity holds) — it is no explanation, only a second error.  Only the checks in
+    `short`, when given: a sum over thousands of rows gathers many errors, whose net miss
+    says nothing of the direction one cell's should take."""
     lo, hi = hard
     if lo > hi:
         return []
-    worse = {k: _not_worse(own, iv) for k, iv in soft} if own is not None else {}
+    worse = {k: _not_worse(own, iv) for k, iv in soft
+             if short is None or k in short} if own is not None else {}
     ends = [x for x in (lo, hi) if abs(x) < INF]  # a soft interval may cover all of hard
     bounds = [*soft, *worse.items()]
     points = sorted({*ends, *(x for _, (a, b) in bounds for x in (a, b) if lo <= x <= hi)})
@@ -203,11 +206,14 @@ def _explains(results: list, ref, period, explained: frozenset = frozenset(),
     pins the value, whether the option leaves none of the cell's failed checks failing (an
     option that does is weaker: the cell would still be wrong somewhere), and the interval
     the value lies in."""
+    if reading is None:
+        reading = index(results, [ref]).get(ref, [])
     hard, soft = _need(results, ref, period, explained=explained, reading=reading)
     own = period.tables[ref[0]].interval(ref[1], ref[2], LOOSE)
+    short = {key for key, checks in reading if _size(checks, key.i) <= LONG}
     out = []
     for keys, interval in _options(hard, soft, lambda a, b: _printable(period, ref, a, b),
-                                   own):
+                                   own, short):
         if not _keeps_coupled(coupled, ref, interval, period):
             continue
         draft = _suspect(ref, interval, (), period, tie=False)
@@ -218,6 +224,12 @@ def _explains(results: list, ref, period, explained: frozenset = frozenset(),
         out.append(Option(keys, draft, chance <= STRONG, chance, len(keys) == len(soft),
                           interval))
     return out
+
+
+def _size(checks: Checks, i: int) -> int:
+    """How many cells check i reads (a sum's rows counted without listing them)."""
+    return sum(len(read.rows[i]) if isinstance(read.rows, list) else 1
+               for read in checks.reads)
 
 
 def _distinct_copy(draft: Suspect) -> bool:
@@ -581,11 +593,19 @@ def _made(candidate, names, period, tie: bool) -> list[Suspect]:
     group = item
     tie = tie or len(group) > 1
     confidence = "tie" if tie else ("high" if len(explains) > 1 else "medium")
-    made = [dataclasses.replace(v.draft, explains=explains, confidence=confidence)
-            for _, v in sorted(group.items())]
-    # a suggestion that is a typing error of the printed text is the stronger evidence,
-    # so it is listed first
-    return sorted(made, key=lambda x: (x.pattern not in TYPING, x.pattern is None))
+    # the members of a tie by their evidence: the typing slip least likely to land there by
+    # chance first, then any slip, then the value the checks pin closest; the table's order
+    # only among equals
+    ordered = sorted(group.items(), key=lambda kv: (
+        kv[1].chance, kv[1].draft.pattern not in TYPING, kv[1].draft.pattern is None,
+        _width(kv[1].interval), kv[0]))
+    return [dataclasses.replace(v.draft, explains=explains, confidence=confidence)
+            for _, v in ordered]
+
+
+def _width(interval) -> Fraction:
+    lo, hi = interval
+    return INF if abs(lo) >= INF or abs(hi) >= INF else hi - lo
 
 
 def _point(interval) -> tuple | None:
@@ -791,8 +811,10 @@ def pattern(printed: str, suggested: str | None) -> str | None:
 
 def _mistyped(a: str, b: str) -> str | None:
     """One digit typed for another (the decimal point where it was)."""
-    if len(a) == len(b) and a.find(".") == b.find(".") and \
-            sum(x != y for x, y in zip(a, b, strict=True)) == 1:
+    if len(a) != len(b) or a.find(".") != b.find("."):
+        return None
+    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    if len(diff) == 1 and diff[0][0].isdigit() and diff[0][1].isdigit():
         return "mistyped digit"
     return None
 
