@@ -220,3 +220,44 @@ def test_a_park_without_a_district_in_a_ranking_claim(tmp_path, district):
     res = CliRunner().invoke(cli, ["check", str(REAL), "--checks", str(checks), "--format",
                                    "plain", "--select", "C108"])
     assert "failed to run" not in res.output and res.exit_code in (0, 1), res.output
+
+
+def _contradictions(report, rule):
+    return [f for f in report.findings if f.rule == rule and f.severity == "error"]
+
+
+def test_a_contradiction_borne_out_by_the_table_blames_the_prose(real):
+    # 附件4 全市 重点科技创新 1-9 月完成数 24.98 holds in its column sum, its percentage and
+    # against 附件3: the prose's "24.9" is what is wrong, and it should read 25.0
+    f, c, p = real
+    (found,) = _contradictions(engine.run(p, f, c), "C403")
+    assert found.suggestion == "25.0"
+    assert "the prose is likely wrong, write 25.0" in found.message
+    assert "S401" in found.message and "P401" in found.message
+
+
+def test_a_contradiction_with_a_doubtful_table_names_its_failing_check(tmp_path):
+    # the total typed 26.98: its column sum fails, so the table is as likely wrong as the
+    # prose, and nothing is proposed for the prose
+    folder = tmp_path / "p"
+    shutil.copytree(REAL, folder)
+    path = folder / "a4_city_five_batches.csv"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(",24.98,") == 1
+    path.write_text(text.replace(",24.98,", ",26.98,"), encoding="utf-8")
+    f = form.load(CHECKS)
+    report = engine.run(period.load(folder, f), f, catalog.load(CHECKS, f))
+    (found,) = _contradictions(report, "C403")
+    assert found.suggestion is None
+    assert "the table is in doubt, its own checks fail: P401 " in found.message
+    assert "S401" in found.message and "X001" in found.message
+
+
+def test_the_corrected_figure_is_printed_at_the_prose_decimals():
+    from fractions import Fraction
+
+    from zzqa.claims import rewrite
+    assert rewrite(Fraction("24.975"), Fraction("24.985"), 1) == "25.0"
+    assert rewrite(Fraction("103.125"), Fraction("103.125"), 1) == "103.1"
+    assert rewrite(Fraction("24.94"), Fraction("24.96"), 1) == "24.9 or 25.0"
+    assert rewrite(Fraction("-0.05"), Fraction("-0.05"), 1) == "-0.1"

@@ -70,7 +70,7 @@ def mixup(rule, match, p: int, text: prose.Prose, period, out: Listed) -> None:
 
 
 def claim(rule, match, p: int, text: prose.Prose, period, out: Listed,
-          mixed: bool = False) -> None:
+          mixed: bool = False, results: list | None = None) -> None:
     """One check per placeholder number of the matched sentence: verified (passes),
     contradicted (fails), declared unverifiable (excused), or not evaluable.  `mixed`: the
     sentence matched with 万 and 亿 exchanged, so a figure that agrees is an error."""
@@ -88,10 +88,12 @@ def claim(rule, match, p: int, text: prose.Prose, period, out: Listed,
             continue
         node = expr.parse(values[name])
         cells: list[Cell] = []
+        refs: list = []
 
-        def cell(ref, cells=cells):
+        def cell(ref, cells=cells, refs=refs):
             table, row = _lookup(period, ref)
             cells.append(table.cell(row, ref.column))
+            refs.append((table.name, row, ref.column))
             iv = table.interval(row, ref.column, LOOSE)
             if iv is None:
                 if table.arrays(ref.column).state[row] == ZERO_MARKER:
@@ -135,9 +137,63 @@ def claim(rule, match, p: int, text: prose.Prose, period, out: Listed,
             "expected": f"{shown} (= {computed})" if single else token.expected,
             "source": _source(cells),
             "miss": _fmt(miss), "name": name}
+        variant, fix = None, None
+        if results is not None:
+            variant, more = blame(period, results, list(dict.fromkeys(refs)))
+            if variant == "prose-wrong":
+                fix = rewrite(lo, hi, printed[name].decimals)
+                more["fix"] = fix
+            fields.update(more)
         out.add(FAIL, token.text, (where, *dict.fromkeys(cells)), Discrepancy(
             fields, Value(token.expected, float(lo), float(hi)),
-            Value(token.text, float(own[0]), float(own[1])), float(miss), LOOSE), TABLE)
+            Value(token.text, float(own[0]), float(own[1])), float(miss), LOOSE,
+            suggestion=fix, variant=variant), TABLE)
+
+
+def blame(period, results: list, refs: list) -> tuple[str | None, dict]:
+    """Which side of a contradiction is likely wrong, from the table cells' own checks:
+    ("table-doubtful", the failing checks) when a check reading one of them fails,
+    ("prose-wrong", how many checks hold) when each is read by a check that holds and by
+    none that fails, (None, {}) otherwise (a cell no check reads: nothing to weigh)."""
+    from .checks import PASS, ROUNDING
+    from .locate import index, name
+    reading = index(results, refs)
+    failing, holding = [], set()
+    for ref in refs:
+        held = False
+        for key, checks in reading.get(ref, []):
+            status = checks.status[key.i]
+            if status == FAIL:
+                failing.append(name(results[key.result].rule.id, checks, key.i))
+            elif status in (PASS, ROUNDING):
+                held = True
+                holding.add(key)
+        if not held:
+            return (("table-doubtful", {"doubt": _listed(failing)}) if failing
+                    else (None, {}))
+    if failing:
+        return "table-doubtful", {"doubt": _listed(failing)}
+    rules = sorted({results[k.result].rule.id for k in holding})
+    return "prose-wrong", {"held": str(len(holding)), "rules": ", ".join(rules)}
+
+
+def _listed(names: list[str]) -> str:
+    names = list(dict.fromkeys(names))
+    return "; ".join(names[:3]) + (f"; and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def rewrite(lo: Fraction, hi: Fraction, decimals: int) -> str:
+    """The figure the prose should print, at its own decimals: the tables' value rounded
+    (half up), or both ends when the tables leave two roundings open ("25.0 or 25.1")."""
+    ends = [numbers.fmt(_half_up(x, decimals) * 10 ** (numbers.SCALE - decimals), decimals)
+            for x in (lo, hi)]
+    return ends[0] if ends[0] == ends[1] else f"{ends[0]} or {ends[1]}"
+
+
+def _half_up(x: Fraction, decimals: int) -> int:
+    scaled = x * 10**decimals
+    return int((scaled + Fraction(1, 2)).__floor__()) if scaled >= 0 else \
+        -int((-scaled + Fraction(1, 2)).__floor__())
 
 
 def _source(cells) -> str:

@@ -15,6 +15,13 @@ with table 891.29, prose 24.9 does not agree with table 24.98 (which rounds to 2
 The prose is what readers quote; a figure typed from an older draft, truncated instead of
 rounded, or divided by the wrong base misinforms exactly them.
 
+When a figure is contradicted, the table cells it was compared with are weighed: when
+every one of them is read by checks that hold (its column sum, its row, another table)
+and by none that fails, the table is borne out and the prose is likely wrong — the
+finding says so and gives the figure as it should be printed, at the prose's decimals
+(its `suggestion`); when a check reading one of them fails, the table is in doubt, and the
+finding names that check; otherwise it says neither.
+
 ## Example
 "重点项目完成投资 891.3 亿元，占年度投资计划的 85.4%": 891.3 = [891.25, 891.35] meets
 附件2 合计 891.29 = [891.285, 891.295]; 85.4 = [85.35, 85.45] meets 85.4% → both verified.
@@ -39,10 +46,16 @@ OPTIONS = {
 MESSAGE = {
     None: N_("prose says {actual} but {source} gives {expected} "
            "(the prose figure misses it by {miss})"),
+    "prose-wrong": N_("prose says {actual} but {source} gives {expected} (the prose figure "
+                      "misses it by {miss}); the table is borne out by {held} check(s) that "
+                      "hold ({rules}): the prose is likely wrong, write {fix}"),
+    "table-doubtful": N_("prose says {actual} but {source} gives {expected} (the prose figure "
+                         "misses it by {miss}); the table is in doubt, its own checks fail: {doubt}"),
     "unit-mixup": N_("prose says {actual} with 万 and 亿 exchanged: {source} gives {expected} "
                    "in the other unit (the figure is off by {miss})"),
 }
-FIELDS = ("label", "actual", "expected", "source", "miss", "name")
+FIELDS = ("label", "actual", "expected", "source", "miss", "name", "held", "rules", "fix",
+          "doubt")
 
 
 def columns(params: dict) -> list:
@@ -66,7 +79,7 @@ def columns(params: dict) -> list:
 
 
 def _claim(rule, match, p, text, ctx, out):
-    claims.claim(rule, match, p, text, ctx.period, out)
+    claims.claim(rule, match, p, text, ctx.period, out, results=ctx.results)
 
 
 def _mixup(rule, match, p, text, ctx, out):
