@@ -307,3 +307,14 @@ def test_cell_ids_never_wrap():
     for bad in (("a1", 2**40, "x"), ("a1", -1, "x")):
         with pytest.raises(ValueError, match="out of range"):
             ids.encode([bad])
+
+
+def test_a_lost_value_is_no_escape_for_another_cell(tmp_path, baseline):
+    # 株洲经开区 未按计划竣工 › 其中产业 left blank switches the column sum off; read with
+    # the value the sum implies for the blank, it still pins 荷塘区's, so R603 荷塘区 (which
+    # needs two cells) is not 'explained' by changing 荷塘区's 1 to 0
+    line = "株洲 经开区,18,4,16,12,0,4,5,6,2,9,2,5,4,1,0,2,5,0\n"
+    report = check(damaged(tmp_path, ("a6_starts_completions.csv", line, line[:-2] + "\n")))
+    assert new_suspects(report, baseline) == []
+    (lost,) = [f for f in report.findings if f.rule == "V002"]
+    assert lost.suggestion == "0" and lost.severity == "info"

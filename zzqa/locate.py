@@ -93,8 +93,89 @@ def index(results: list[Result], cells) -> dict:
 
 def _loose(period, override: dict | None = None) -> Reader:
     """How a check reads the other cells when solved for one: as printed (loosely), but
-    for the cells `override` gives."""
+    for the cells `override` gives and the lost values the checks imply (`Lost`)."""
+    lost = getattr(period, "lost", None)
+    if lost:
+        return Reader(period.period, override={**lost, **(override or {})})
     return Reader(period, override=override or {})
+
+
+class Lost:
+    """The period with its lost values — blank cells that switched checks off — read as
+    the checks imply them (kinds.blank.interval), so that a blank is no escape for
+    another cell: with 株洲经开区's 未按计划竣工 › 其中产业 left blank, the column sum no
+    longer pins 荷塘区's, which would then 'explain' R603 荷塘区 by a change the sum, read
+    with the value the blank must hold, forbids."""
+
+    def __init__(self, period, lost: dict):
+        self.period, self.lost = period, lost
+
+    def __getattr__(self, name):
+        return getattr(self.period, name)
+
+
+class Revived(Checks):
+    """A rule's checks with those that a lost value alone switched off read as holding
+    (they hold with the value the checks imply for it)."""
+
+    def __init__(self, checks: Checks, revived: list[int]):
+        self.inner, self.reads, self.relation = checks, checks.reads, checks.relation
+        self.coupled, self.blame = checks.coupled, checks.blame
+        self.status = checks.status.copy()
+        self.status[revived] = PASS
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def label(self, i):
+        return self.inner.label(i)
+
+    def cells(self, i):
+        return self.inner.cells(i)
+
+    def formula(self, i):
+        return self.inner.formula(i)
+
+    def solve(self, i, ref, reader):
+        return self.inner.solve(i, ref, reader)
+
+    def holds(self, i, reader):
+        return self.inner.holds(i, reader)
+
+
+def _lost(results: list[Result], period) -> tuple[list[Result], object]:
+    """The results and period as blame reads them: each blank cell that switched checks
+    off, read at the interval those checks imply for it (where it is the only missing cell
+    of one or more), and the checks it alone switched off revived."""
+    from .kinds import blank
+    alone: dict = defaultdict(list)  # a blank cell -> (result, check) it alone switched off
+    seen: dict = {}
+    for n, result in enumerate(results):
+        checks = result.checks
+        if not checks.blame:
+            continue
+        for i in np.flatnonzero(checks.status == UNEVALUABLE)[:1000].tolist():
+            if blank._missing(checks, i, seen) != 1:
+                continue
+            for read in checks.reads:
+                state = read.table.arrays(read.column).state
+                rows = np.atleast_1d(np.asarray(read.rows[i]))
+                rows = rows[rows >= 0]
+                for row in rows[state[rows] == numbers.BLANK].tolist():
+                    alone[(read.table.name, int(row), read.column)].append((n, i))
+    lost, revive = {}, defaultdict(list)
+    for ref, where in alone.items():
+        pairs = [(results[n].checks, i) for n, i in where]
+        found = blank.interval(ref, pairs, period, seen)
+        if found is not None:
+            lost[ref] = found
+            for n, i in where:
+                revive[n].append(i)
+    if not lost:
+        return results, period
+    out = [Result(r.rule, Revived(r.checks, revive[n])) if n in revive else r
+           for n, r in enumerate(results)]
+    return out, Lost(period, lost)
 
 
 def _printable(period, ref, lo, hi) -> bool:
@@ -509,6 +590,7 @@ def suspects(results: list[Result], period) -> tuple[list, int]:
         one_column = len({(r.table.name, r.column) for r in checks.reads}) == 1
         return Relaxed(checks) if one_column else Ignored(checks)
     results = [Result(r.rule, read_as(n, r.checks)) for n, r in enumerate(results)]
+    results, period = _lost(results, period)
     # a cell of a long sum is a candidate only if another failed check reads it too: one
     # of thousands of rows, each able to absorb the difference, names no cell
     # (so is a cell of a failed rank among more than 200: one wrong score moves thousands)

@@ -151,17 +151,11 @@ def _missing(checks, i: int, seen: dict) -> int:
     return seen[key]
 
 
-def implied(ref, pairs: list, period, seen: dict | None = None
-            ) -> tuple[str | None, str | None, str | None, bool]:
-    """What the checks say of a blank cell: every check the blank left unevaluated whose
-    other cells all hold a value is solved for the cell (the others read as printed), and
-    their common interval met with the column's domain: its ends, rounded outwards, and
-    when it is no wider than two units of the column's last place, the value printed at
-    the column's decimals nearest its centre (a deductive imputation: the checks imply it,
-    and the ends say how closely) — when its centre is within a quarter unit of that value,
-    else the ends alone.  (value, low, high, not zero); None where the checks say nothing
-    or contradict each other, and no value where the column prints none; `not zero` when
-    the checks leave no room for 0."""
+def interval(ref, pairs: list, period, seen: dict | None = None):
+    """What the checks the blank left unevaluated say of it: each whose other cells all
+    hold a value solved for the cell (the others read as printed), their common interval
+    met with the column's domain (scaled Fractions); None where they say nothing or
+    contradict each other."""
     from ..checks import Reader
     lo, hi, used = -INF, INF, 0
     for checks, i in pairs:
@@ -171,12 +165,29 @@ def implied(ref, pairs: list, period, seen: dict | None = None
         if need is None:
             continue
         lo, hi, used = max(lo, need[0]), min(hi, need[1]), used + 1
-    table = period.tables[ref[0]]
-    col = table.spec.column(ref[2])
+    col = period.tables[ref[0]].spec.column(ref[2])
     if used and col.minimum is not None:  # a count, an amount is never negative
         lo = max(lo, Fraction(col.minimum * numbers.UNIT))
     if not used or lo > hi or abs(lo) >= INF or abs(hi) >= INF:
+        return None
+    return lo, hi
+
+
+def implied(ref, pairs: list, period, seen: dict | None = None
+            ) -> tuple[str | None, str | None, str | None, bool]:
+    """What the checks say of a blank cell (`interval`), as printed: the interval's ends,
+    rounded outwards, and when it is no wider than two units of the column's last place,
+    the value printed at the column's decimals nearest its centre (a deductive imputation:
+    the checks imply it, and the ends say how closely) — when its centre is within a
+    quarter unit of that value, else the ends alone.  (value, low, high, not zero); None
+    where the checks say nothing or contradict each other, and no value where the column
+    prints none; `not zero` when the checks leave no room for 0."""
+    found = interval(ref, pairs, period, seen)
+    if found is None:
         return None, None, None, False
+    lo, hi = found
+    table = period.tables[ref[0]]
+    col = table.spec.column(ref[2])
     a = table.arrays(ref[2])
     numbers_at = np.flatnonzero(a.state == numbers.NUMBER)
     pct = "%" if col.kind == "percent" and any(

@@ -50,7 +50,8 @@ MESSAGE = {
                       "misses it by {miss}); the table is borne out by {held} check(s) that "
                       "hold ({rules}): the prose is likely wrong, write {fix}"),
     "table-doubtful": N_("prose says {actual} but {source} gives {expected} (the prose figure "
-                         "misses it by {miss}); the table is in doubt, its own checks fail: {doubt}"),
+                         "misses it by {miss}); the table is in doubt, its own checks fail: "
+                         "{doubt}"),
     "unit-mixup": N_("prose says {actual} with 万 and 亿 exchanged: {source} gives {expected} "
                    "in the other unit (the figure is off by {miss})"),
 }
