@@ -135,8 +135,10 @@ def test_a_pickled_form_keeps_its_units_lookups():
 
 
 @pytest.mark.parametrize("name, says", [
-    ("draft.xlsx", "this is an Excel workbook"), ("draft.docx", "this is a Word document"),
-    ("notes.txt", "not a folder: expected a period folder"),
+    ("draft.xlsx", "cannot be read as an Excel workbook"),
+    ("draft.docx", "cannot be read as a Word document"),
+    ("draft.xls", "an old Excel workbook"), ("draft.doc", "an old Word document"),
+    ("notes.txt", "not a period folder, a folder of CSV exports, an .xlsx workbook"),
 ])
 def test_the_reader_seam_says_what_a_path_is(tmp_path, name, says):
     (tmp_path / name).write_bytes(b"PK\x03\x04")

@@ -124,7 +124,7 @@ def claim(rule, match, p: int, text: prose.Prose, period, out: Listed,
             token.verdict = "contradicted"
             token.expected = f"{token.expected} (万 and 亿 exchanged)"
             fields = {"actual": token.text, "expected": shown if single else token.expected,
-                      "source": _source(cells), "miss": "a factor of 10000", "name": name}
+                      "source": _source(cells, refs), "miss": "a factor of 10000", "name": name}
             out.add(FAIL, token.text, (where, *dict.fromkeys(cells)), Discrepancy(
                 fields, Value(token.expected, float(lo), float(hi)),
                 Value(token.text, float(own[0]), float(own[1])), None, LOOSE,
@@ -135,7 +135,7 @@ def claim(rule, match, p: int, text: prose.Prose, period, out: Listed,
         fields = {
             "actual": f"{token.text} (= [{_fmt(own[0])}, {_fmt(own[1])}])",
             "expected": f"{shown} (= {computed})" if single else token.expected,
-            "source": _source(cells),
+            "source": _source(cells, refs),
             "miss": _fmt(miss), "name": name}
         variant, fix = None, None
         if results is not None:
@@ -196,8 +196,11 @@ def _half_up(x: Fraction, decimals: int) -> int:
         -int((-scaled + Fraction(1, 2)).__floor__())
 
 
-def _source(cells) -> str:
-    return ", ".join(f"{c.file.split('_')[0]} {c.unit} {c.label}" for c in dict.fromkeys(cells))
+def _source(cells, refs) -> str:
+    """The table cells compared, as "a4 合计 重点科技创新 › …" (the table's id, whatever
+    file or document it came from)."""
+    named = {c: ref[0] for c, ref in zip(cells, refs, strict=True)}
+    return ", ".join(f"{named[c]} {c.unit} {c.label}" for c in dict.fromkeys(cells))
 
 
 def _lookup(period, ref):

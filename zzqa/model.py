@@ -49,6 +49,13 @@ class Cell:
     unit: str = ""
     label: str = ""
     offset: int = 0  # 0: not known (a quoted CSV, a missing file)
+    address: str = ""  # as the document names it, when not file:line ("Sheet3!D7")
+
+    @property
+    def where(self) -> str:
+        """The cell as the user finds it: its address in the document, else
+        file:line:column."""
+        return self.address or f"{self.file}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True)

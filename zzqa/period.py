@@ -99,6 +99,8 @@ class Table:
     ragged: pd.Series  # rows with fewer cells than the header
     codes: np.ndarray  # a code per canonical unit name (units.Registry.lookup), -1 unknown
     plain: bool = False  # each line is its cells joined by commas (readers.RawTable.plain)
+    address: object = None  # (row, column id) -> the cell as the document names it
+    stored: dict = field(default_factory=dict)  # (row, column id) -> a workbook's stored value
     columns: dict[str, Arrays] = field(default_factory=dict)  # numeric columns present
     convention: dict[str, int] = field(default_factory=dict)  # usual decimals per column
     _unit_index: tuple | None = field(default=None, repr=False)
@@ -180,7 +182,8 @@ class Table:
         self._lists()
         return Cell(self.file, self.__dict__["_line_list"][row], column,
                     self.__dict__["_key_list"][row], col.title if col else column,
-                    self.offset(row, column))
+                    self.offset(row, column),
+                    self.address(row, column) if self.address is not None else "")
 
     def offset(self, row: int, column: str) -> int:
         """The 1-based character column the cell's text starts at in its line (a plain
@@ -292,7 +295,8 @@ def _table(raw, spec: TableSpec, match_units: _UnitMatcher) -> Table:
         units = types = pd.Series([None] * len(frame), index=frame.index, dtype=object)
         codes = np.full(len(frame), -1, dtype=np.int64)
     table = Table(spec, raw.file, frame, raw.lines, units, types,
-                  pd.Series(raw.ragged, index=frame.index), codes, raw.plain)
+                  pd.Series(raw.ragged, index=frame.index), codes, raw.plain,
+                  raw.address, raw.stored)
     present = [col for col in spec.numeric_columns if col.name in frame]
     n = max(len(frame), 1)
     per_batch = max(BATCH // n, 1)  # columns parsed together: few kernel calls, bounded memory

@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 
 from ..model import InputError
-from . import folder
+from . import document, folder
 
 # what the path is -> the reader that takes it (a literal table: no discovery)
-READERS = {"period folder": folder}
+READERS = {"period folder": folder, "CSV exports": document.exports,
+           "Excel workbook": document.workbook, "Word document": document.draft}
 
 
 @dataclass
@@ -33,6 +34,10 @@ class RawTable:
     # every row's line is its cells joined by commas, as they are (no quotes, no padding):
     # a cell's character column can be told from the cells before it
     plain: bool = False
+    # how the user names a cell (row, column id) when it is not file:line ("Sheet3!D7")
+    address: object = None
+    # (row, column id) -> the value a workbook stores, where it is more than it prints
+    stored: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -51,17 +56,28 @@ def kind_of(path: Path) -> str:
     """Which reader takes the path; an InputError saying what it is otherwise."""
     path = Path(path)
     if path.is_dir():
-        return "period folder"
+        if (path / "period.yaml").exists():
+            return "period folder"
+        try:
+            csvs = any(p.suffix.lower() == ".csv" for p in path.iterdir())
+        except OSError as exc:
+            raise InputError(path, f"cannot read the folder: {exc.strerror or exc}") from None
+        return "CSV exports" if csvs else "period folder"
     if not path.exists():
         raise InputError(path, "period folder not found")
-    hint = {".xlsx": "an Excel workbook", ".xls": "an Excel workbook",
-            ".docx": "a Word document", ".doc": "a Word document"}.get(path.suffix.lower())
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return "Excel workbook"
+    if suffix == ".docx":
+        return "Word document"
+    hint = {".xls": "an old Excel workbook (.xls): save it as .xlsx",
+            ".doc": "an old Word document (.doc): save it as .docx",
+            ".wps": "a WPS document: save it as .docx",
+            ".et": "a WPS spreadsheet: save it as .xlsx"}.get(suffix)
     if hint:
-        raise InputError(path, f"this is {hint}: zzqa checks a period folder of CSV tables "
-                         "(one per appendix, plus bulletin.md and period.yaml); save the "
-                         "tables as CSV into such a folder")
-    raise InputError(path, "not a folder: expected a period folder (CSV tables, "
-                     "bulletin.md, period.yaml)")
+        raise InputError(path, f"this is {hint}")
+    raise InputError(path, "not a period folder, a folder of CSV exports, an .xlsx workbook "
+                     "or a .docx draft")
 
 
 def read(path: Path, form) -> Source:

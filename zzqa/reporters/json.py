@@ -8,7 +8,7 @@ from dataclasses import asdict
 from .. import i18n
 from ..model import Report
 
-VERSION = "2.1"
+VERSION = "2.2"
 
 
 def _value(v):
