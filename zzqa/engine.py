@@ -48,7 +48,7 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=(),
     quiet = [r for r in applicable if r.module.STAGE in needed and r.id not in chosen]
     report = Report(target=str(period.root), period=period.name, tables=sorted(period.tables),
                     checks_dir=_shown(form.source),
-                    labels={t.name: f"附件{t.appendix} {t.title} ({t.path})"
+                    labels={t.name: f"附件{t.appendix} {t.title} ({_where(period, t)})"
                             for t in form.tables.values()},
                     why={r.id: r.why for r in rules})
     named = {r.id for w in waivers if (r := catalog.get(w.rule)) is not None}
@@ -260,6 +260,13 @@ def stamp(rule: Rule, label: str, cells: tuple, d, table: str) -> Finding:
     severity = rule.severity if d.severity is None else _milder(rule.severity, d.severity)
     return Finding(rule.id, severity, render(template, fields), table, cells,
                    d.expected, d.actual, d.miss, d.reading, d.suggestion, d.checks)
+
+
+def _where(period: Period, spec) -> str:
+    """Where a table was read: its file in a period folder, its sheet or place in a
+    document."""
+    table = period.tables.get(spec.name)
+    return (table.where or table.file) if table is not None else spec.path
 
 
 def _milder(a: str, b: str) -> str:

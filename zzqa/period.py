@@ -101,6 +101,7 @@ class Table:
     plain: bool = False  # each line is its cells joined by commas (readers.RawTable.plain)
     address: object = None  # (row, column id) -> the cell as the document names it
     stored: dict = field(default_factory=dict)  # (row, column id) -> a workbook's stored value
+    where: str = ""  # the table as the user finds it, when not its file ("book.xlsx, Sheet3")
     columns: dict[str, Arrays] = field(default_factory=dict)  # numeric columns present
     convention: dict[str, int] = field(default_factory=dict)  # usual decimals per column
     _unit_index: tuple | None = field(default=None, repr=False)
@@ -296,7 +297,7 @@ def _table(raw, spec: TableSpec, match_units: _UnitMatcher) -> Table:
         codes = np.full(len(frame), -1, dtype=np.int64)
     table = Table(spec, raw.file, frame, raw.lines, units, types,
                   pd.Series(raw.ragged, index=frame.index), codes, raw.plain,
-                  raw.address, raw.stored)
+                  raw.address, raw.stored, raw.where)
     present = [col for col in spec.numeric_columns if col.name in frame]
     n = max(len(frame), 1)
     per_batch = max(BATCH // n, 1)  # columns parsed together: few kernel calls, bounded memory

@@ -38,6 +38,7 @@ class RawTable:
     address: object = None
     # (row, column id) -> the value a workbook stores, where it is more than it prints
     stored: dict = field(default_factory=dict)
+    where: str = ""  # the table as the user finds it, when not its file ("book.xlsx, Sheet3")
 
 
 @dataclass

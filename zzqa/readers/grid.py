@@ -293,5 +293,6 @@ def to_raw(grid: Grid, found: Found, spec, source: str, patterns=PERIOD_LABELS):
         return grid.address(rows[row], at[column]) if column in at else grid.where
     stored = {(rows.index(r), ids[k]): v for (r, k), v in grid.stored.items()
               if r in rows and k < len(ids) and ids[k] is not None}
+    where = grid.file if grid.where == grid.file else f"{grid.file}, {grid.where}"
     return RawTable(grid.file, table, lines, np.zeros(len(rows), dtype=bool),
-                    address=address, stored=stored)
+                    address=address, stored=stored, where=where)

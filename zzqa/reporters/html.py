@@ -72,8 +72,8 @@ def _finding(k: int, f: Finding, kind: str) -> dict:
         "id": k, "rule": f.rule, "severity": f.severity, "state": state,
         "message": inert(f.message, newlines=True), "table": f.table,
         "keys": [f"{c.file}:{c.line}:{c.column}" for c in f.cells],
-        "cells": [inert(f"{c.file}:{c.line} {c.column}  {c.unit}{SEP if c.unit else ''}"
-                        f"{c.label}") for c in f.cells],
+        "cells": [inert(f"{c.address or f'{c.file}:{c.line}'} {c.column}  "
+                        f"{c.unit}{SEP if c.unit else ''}{c.label}") for c in f.cells],
         "read": max(f.read, len(f.cells)),
         "expected": None if f.expected is None else inert(f.expected.printed),
         "actual": None if f.actual is None else inert(f.actual.printed),

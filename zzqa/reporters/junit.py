@@ -96,14 +96,16 @@ def _file(report: Report, f: Finding) -> str:
 
 def _name(report: Report, f: Finding) -> str:
     c = f.cells[0] if f.cells else None
-    where = f"{c.file}:{c.line} {c.column}" if c else (f.table or report.target)
+    where = ((c.address or f"{c.file}:{c.line}") + f" {c.column}" if c
+             else (f.table or report.target))
     return f"{where}: {f.message}"
 
 
 def _details(report: Report, f: Finding) -> str:
     lines = [f"{f.rule} {f.severity}: {f.message}"]
     for c in f.cells:
-        lines.append(f"  {posixpath.join(report.target, c.file)}:{c.line} {c.column}"
+        lines.append(f"  {c.address or posixpath.join(report.target, c.file) + f':{c.line}'}"
+                     f" {c.column}"
                      + (f" ({c.unit} · {c.label})" if c.unit or c.label else ""))
     if f.read > len(f.cells):
         lines.append(f"  … {f.read - len(f.cells)} more cells read")

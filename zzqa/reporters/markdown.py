@@ -47,7 +47,8 @@ def render(report: Report, width: int | None = None, color: bool = False,
         out += ["### " + _("Likely wrong cells"), "",
                 "| " + " | ".join(_(h) for h in (N_("cell"), N_("printed"), N_("likely"),
                                                  N_("explains"))) + " |", "|---|---|---|---|"]
-        out += _rows([f"| {esc(s.cell.file)}:{s.cell.line} {esc(s.cell.unit)} "
+        out += _rows([f"| {esc(s.cell.address or f'{s.cell.file}:{s.cell.line}')} "
+                      f"{esc(s.cell.unit)} "
                       f"{esc(s.cell.label)} | {esc(s.value)} | {esc(s.suggested or '?')} | "
                       f"{esc('; '.join(s.explains))} |" for s in report.suspects], limit // 4)
         out.append("")
@@ -68,7 +69,9 @@ def render(report: Report, width: int | None = None, color: bool = False,
     shown = 0
     for f in report.findings:
         cell = f.cells[0] if f.cells else None
-        where = f"`{_code(cell.file)}:{cell.line}` {esc(cell.column)}" if cell else esc(f.table)
+        where = (f"`{_code(cell.address)}` {esc(cell.column)}" if cell and cell.address
+                 else f"`{_code(cell.file)}:{cell.line}` {esc(cell.column)}" if cell
+                 else esc(f.table))
         what = _(SEVERITY[f.severity])
         if f.waived:
             what = _("waived {severity}").format(severity=what)

@@ -20,7 +20,8 @@ def render(report: Report, width: int | None = None, color: bool = False,
     for f in report.findings:
         c = f.cells[0] if f.cells else None
         path = posixpath.join(report.target, c.file) if c else report.target
-        where = f"{path}:{c.line}:{c.column}" if c else f"{path}:0:"
+        where = (f"{path}:{c.line}:{c.column}" if not c.address else c.address) if c \
+            else f"{path}:0:"
         severity = f"WAIVED {f.severity.upper()}" if f.waived else f.severity.upper()
         lines.append(inert(f"{where}: {severity} {f.rule} {f.message}"))
     return "\n".join(lines) + ("\n" if lines else "")

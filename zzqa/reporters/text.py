@@ -69,7 +69,7 @@ def _suspects(console: Console, r: Report) -> None:
     for s in r.suspects:
         c = s.cell
         line = Text()
-        line.append(inert(f"{c.file}:{c.line}:{c.column}"), style="bold")
+        line.append(inert(c.where), style="bold")
         line.append(inert(_("  {unit} › {label} printed {value}; ").format(
             unit=c.unit, label=c.label, value=s.value)))
         n = len(s.explains)
@@ -194,7 +194,7 @@ def _findings(console: Console, r: Report) -> None:
             head.append(inert(f" {f.rule}  "))
             if f.cells:
                 c = f.cells[0]
-                head.append(inert(f"{c.file}:{c.line}:{c.column}"), style="bold")
+                head.append(inert(c.where), style="bold")
                 if c.label:
                     head.append(inert(f"  {c.unit} › {c.label}" if c.unit else f"  {c.label}"))
             parts = [head, _indented(f.message, "", newlines=True)]
@@ -203,7 +203,7 @@ def _findings(console: Console, r: Report) -> None:
                 w = f.waived
                 notes.append(_("waived until {expires} by {who} ({where}): {reason}").format(
                     expires=w.expires, who=w.accepted_by, where=w.where, reason=w.reason))
-            notes += [f"· {c.file}:{c.line}:{c.column}  {c.unit} › {c.label}"
+            notes += [f"· {c.where}  {c.unit} › {c.label}"
                       for c in f.cells[1:MAX_CELLS + 1]]
             read = max(f.read, len(f.cells))
             if read > MAX_CELLS + 1:  # a column sum of a long table
@@ -229,7 +229,7 @@ def _uncovered(console: Console, r: Report) -> None:
     _heading(console, _("Cells no check covers ({n})").format(n=len(r.uncovered)))
     for u in r.uncovered[:MAX_UNCOVERED]:
         c = u.cell
-        console.print(_text(f"  {c.file}:{c.line}:{c.column}  {c.unit} › {c.label}: {u.reason}"))
+        console.print(_text(f"  {c.where}  {c.unit} › {c.label}: {u.reason}"))
     if len(r.uncovered) > MAX_UNCOVERED:
         console.print(_("  … and {n} more (see --format json)").format(
             n=len(r.uncovered) - MAX_UNCOVERED))
