@@ -81,7 +81,7 @@ def claim(rule, match, p: int, text: prose.Prose, period, out: Listed,
     printed = {name: numbers.parse(t.text) for name, t in tokens.items()}
     for name, token in tokens.items():
         token.rule = rule.id
-        where = Cell(text.file, token.line, str(token.column), "", i18n.title(rule.title))
+        where = text.cell(token.line, token.column, "", i18n.title(rule.title))
         if name in unverifiable:
             token.verdict, token.expected = "unverifiable", unverifiable[name]
             out.add(EXCUSED, token.text, (where,))
@@ -225,7 +225,7 @@ def ranking(rule, match, p: int, text: prose.Prose, period, form, out: Listed) -
     """One check per matched sentence (a failing one per problem it has)."""
     params = rule.params
     line, col = text.paragraphs[p].position(match.start())
-    where = (Cell(text.file, line, str(col), "", i18n.title(rule.title)),)
+    where = (text.cell(line, col, "", i18n.title(rule.title)),)
     label = i18n.title(rule.title)
     table = period.tables.get(params["table"])
     if table is None:

@@ -52,6 +52,7 @@ class Context:
         if self._prose is None and self.period.prose is not None:
             from . import prose
             doc = prose.read(self.period.prose, self.period.prose_file)
+            doc.paragraph_of_line = list((self.period.meta or {}).get("paragraphs", ()))
             found = self.form.recognisers
             if found is None:
                 found = prose.recognisers(self.form.source / "prose.yaml")

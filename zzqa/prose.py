@@ -79,6 +79,17 @@ class Prose:
     file: str
     paragraphs: list[Paragraph]
     tokens: list[Token] = field(default_factory=list)
+    # the document paragraph each line of the text came from (a Word draft), else empty
+    paragraph_of_line: list = field(default_factory=list)
+
+    def cell(self, line: int, column: int, unit: str = "", label: str = ""):
+        """A number's place as a Cell: line and character column of the text, and, for a
+        Word draft, the paragraph the user finds it in."""
+        from .model import Cell
+        address = ""
+        if 0 < line <= len(self.paragraph_of_line):
+            address = f"{self.file}, paragraph {self.paragraph_of_line[line - 1]}"
+        return Cell(self.file, line, str(column), unit, label, address=address)
 
     def __post_init__(self):
         self._at = {(t.paragraph, t.start): t for t in self.tokens}

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from ..checks import FAIL, Discrepancy, Listed
 from ..i18n import N_
-from ..model import Cell, Value
+from ..model import Value
 
 PREFIX = "U"
 STAGE = "derived"
@@ -46,7 +46,7 @@ def check(rule, ctx) -> list:
     unlinked = [t for t in figures if t.verdict == "unlinked"]
     for t in unlinked[:ctx.max_listed]:
         if t.verdict == "unlinked":
-            out.add(FAIL, t.text, (Cell(text.file, t.line, str(t.column)),),
+            out.add(FAIL, t.text, (text.cell(t.line, t.column),),
                     Discrepancy({"value": t.text}, actual=Value(t.text)))
     out.add_bare(FAIL, max(len(unlinked) - ctx.max_listed, 0))  # beyond the listing: counted
     return [out]

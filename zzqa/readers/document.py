@@ -9,7 +9,7 @@ from . import grid as grid_mod
 
 
 def _source(path: Path, grids: list, form, kind: str, prose: str | None = None,
-            prose_file: str | None = None):
+            prose_file: str | None = None, paragraphs: list | None = None):
     from . import Source
     patterns = getattr(form, "period_labels", None) or grid_mod.PERIOD_LABELS
     found = grid_mod.recognise(grids, form, str(path))
@@ -20,6 +20,8 @@ def _source(path: Path, grids: list, form, kind: str, prose: str | None = None,
     meta = {"period": path.stem if not path.is_dir() else path.name, "format": kind}
     if notes:
         meta["read"] = notes
+    if paragraphs:
+        meta["paragraphs"] = paragraphs
     root = path if path.is_dir() else path.parent
     return Source(root, path.stem if not path.is_dir() else path.name, meta, tables, missing,
                   prose, prose_file, [])
@@ -42,8 +44,8 @@ def _workbook(path: Path, form):
 
 def _draft(path: Path, form):
     from . import docx
-    grids, prose = docx.read(path)
-    return _source(path, grids, form, "Word document", prose, path.name)
+    grids, prose, paragraphs = docx.read(path)
+    return _source(path, grids, form, "Word document", prose, path.name, paragraphs)
 
 
 exports, workbook, draft = _Reader(_exports), _Reader(_workbook), _Reader(_draft)

@@ -16,9 +16,9 @@ from ..model import InputError
 from . import grid as grid_mod
 
 
-def read(path: Path) -> tuple[list[grid_mod.Grid], str]:
-    """The draft's tables as Grids and its prose (one paragraph per line, blank lines
-    between, as bulletin.md has it)."""
+def read(path: Path) -> tuple[list[grid_mod.Grid], str, list[int]]:
+    """The draft's tables as Grids, its prose (one paragraph per line, blank lines
+    between, as bulletin.md has it) and the document paragraph of each line of it."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
@@ -33,27 +33,33 @@ def read(path: Path) -> tuple[list[grid_mod.Grid], str]:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputError(path, f"cannot be read as a Word document ({type(exc).__name__}: "
                          f"{' '.join(str(exc).split())[:200]})") from None
-    blocks: list = []  # ("p", text) or ("t", Table), in the order of the body
+    blocks: list = []  # ("p", text, its number) or ("t", Table, 0), in the body's order
+    number = 0
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            blocks.append(("p", Paragraph(child, document).text))
+            number += 1
+            blocks.append(("p", Paragraph(child, document).text, number))
         elif tag == "tbl":
-            blocks.append(("t", Table(child, document)))
+            blocks.append(("t", Table(child, document), 0))
     # the prose ends where the first table's title block begins: the 附件N paragraph
     # closest above the first table
-    first_table = next((k for k, (kind, _) in enumerate(blocks) if kind == "t"), len(blocks))
+    first_table = next((k for k, (kind, *_) in enumerate(blocks) if kind == "t"), len(blocks))
     end = first_table
     for k in range(first_table - 1, max(first_table - 6, -1), -1):
         if blocks[k][0] == "p" and grid_mod.APPENDIX.match(grid_mod.normal(blocks[k][1])):
             end = k
             break
-    prose = "\n\n".join(text.strip() for kind, text in blocks[:end]
-                        if kind == "p" and text.strip()) + "\n"
+    kept = [(text.strip(), n) for kind, text, n in blocks[:end] if kind == "p" and text.strip()]
+    prose = "\n\n".join(text for text, _ in kept) + "\n"
+    # each line of that text -> its paragraph (a blank line between two: the one before)
+    lines: list[int] = []
+    for k, (text, n) in enumerate(kept):
+        lines += [n] * (text.count("\n") + 1 + (k + 1 < len(kept)))
     grids = []
     before: list[str] = []
     number = 0
-    for kind, item in blocks[end:]:
+    for kind, item, _ in blocks[end:]:
         if kind == "p":
             if item.strip():
                 before.append(item.strip())
@@ -61,7 +67,7 @@ def read(path: Path) -> tuple[list[grid_mod.Grid], str]:
         number += 1
         grids.append(_grid(path, item, number, before[-3:]))
         before = []
-    return grids, prose
+    return grids, prose, lines
 
 
 def _grid(path: Path, table, number: int, before: list[str]) -> grid_mod.Grid:
