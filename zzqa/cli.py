@@ -153,10 +153,13 @@ def cli() -> None:
 @debug_option
 def check(directory, fmt, select, ignore, fail_on, color, width, max_findings, outputs,
           waivers_file, today, checks) -> None:
-    """Check a period folder.
+    """Check a period folder, a Word draft, an Excel workbook or a folder of CSV exports.
 
-    DIRECTORY holds the appendix tables (one CSV each, as printed), bulletin.md and
-    period.yaml; every rule of the catalog is checked against them.
+    DIRECTORY is a period folder (the appendix tables, one CSV each as printed,
+    bulletin.md and period.yaml), a .docx draft (prose and tables), an .xlsx workbook
+    (one sheet per appendix) or a folder of CSV exports (title, 单位 line and header
+    included; UTF-8, UTF-16 or GBK); every rule of the catalog is checked against it
+    (docs/inputs.md).
     """
     from . import engine, reporters, schema  # noqa: F401  (schema: pandera, used by T rules)
     from . import period as period_mod
@@ -186,6 +189,27 @@ def check(directory, fmt, select, ignore, fail_on, color, width, max_findings, o
                                     color=tty if color is None else color, fail_on=fail_on)
     click.echo(out, nl=False)
     sys.exit(report.exit_status(fail_on))
+
+
+@cli.command("import", short_help="Write a draft or workbook as a period folder.")
+@click.argument("document", type=click.Path(path_type=Path))
+@click.option("--into", type=click.Path(path_type=Path), required=True,
+              help="The period folder to write (created if need be).")
+@click.option("--period", "period_name", default=None, metavar="YYYY-MM",
+              help="The period (default: as the document's titles and prose say it).")
+@click.option("--force", is_flag=True, help="Write over files the folder already has.")
+@checks_option("DOCUMENT, else in or above the current folder")
+@lang_option
+@debug_option
+def import_(document, into, period_name, force, checks) -> None:
+    """Write DOCUMENT (a .docx draft, an .xlsx workbook or a folder of CSV exports) as a
+    period folder exactly as printed: one CSV per appendix, bulletin.md, period.yaml.
+    Checking the folder then finds what checking the document finds."""
+    from . import importer
+    form, _catalog = load_catalog(checks, document)
+    written = importer.write(document, into, form, period_name, force)
+    click.echo(f"zzqa: wrote {len(written)} files into {_printable(str(into))}: "
+               + ", ".join(written))
 
 
 def _waivers(path: Path | None, form, catalog) -> list:

@@ -54,6 +54,16 @@ def columns(params: dict) -> list:
     return []
 
 
+def _address(table, p) -> str:
+    """The cell, row or table as a document names it (empty for a period folder)."""
+    if table.address is None:
+        return ""
+    if p.row is not None:
+        column = p.column if p.column in table.raw.columns else table.spec.columns[0].name
+        return table.address(p.row, column)
+    return table.where or table.file
+
+
 def check(rule, ctx) -> list:
     """One check per thing the problem is about (tables, columns, rows, cells), failing
     where the schema found it."""
@@ -70,7 +80,8 @@ def check(rule, ctx) -> list:
             col = table.spec.column(p.column or "")
             unit = table.text(p.row, "unit") if p.row is not None else ""
             offset = table.offset(p.row, p.column) if p.row is not None and p.column else 0
-            cell = Cell(table.file, line, p.column or "", unit, col.title if col else "", offset)
+            cell = Cell(table.file, line, p.column or "", unit, col.title if col else "", offset,
+                        _address(table, p))
             label = unit or table.file
         checks.add(FAIL, label, (cell,), Discrepancy(
             {"column": p.column or "", "value": p.value, "detail": p.detail}, None,

@@ -195,15 +195,16 @@ def columns(grid: Grid, found: Found, spec, source: str, patterns=PERIOD_LABELS)
             out.append(None)
             continue
         name = wanted.get(normal(path, patterns))
+        # the header cell that names the column: its lowest label
+        at = max((r for r in found.header if grid.cells[r][k].strip()), default=first_row)
         if name is None:
-            raise InputError(source, f"{grid.where}: header {path!r} (column "
-                             f"{grid.address(first_row, k)}) is no column of "
+            raise InputError(source, f"{grid.where}: header {path!r} (at "
+                             f"{grid.address(at, k)}) is no column of "
                              f"附件{spec.appendix} in checks/tables.yaml")
         if name in seen:
             raise InputError(source, f"{grid.where}: header {path!r} is printed twice "
-                             f"(columns {grid.address(first_row, seen[name])} and "
-                             f"{grid.address(first_row, k)})")
-        seen[name] = k
+                             f"(at {seen[name]} and {grid.address(at, k)})")
+        seen[name] = grid.address(at, k)
         out.append(name)
     missing = [c.title for c in spec.columns if c.name not in seen]
     if missing:

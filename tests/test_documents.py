@@ -1,0 +1,235 @@
+"""The office's own documents (issue 11): a Word draft, an Excel workbook and CSV exports of
+the 2020-09 bulletin (built by tests/documents.py from the printed headers of source.txt)
+give exactly the findings of data/2020-09, with cells named as the document names them;
+`zzqa import` writes a folder that checks the same; bad documents get a message, exit 2."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from importlib import resources
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+import documents
+from conftest import CHECKS, REAL
+from zzqa import catalog, engine, form, period
+from zzqa.cli import cli
+
+FORM = form.load(CHECKS)
+CATALOG = catalog.load(CHECKS, FORM)
+
+
+def run(path):
+    return engine.run(period.load(path, FORM), FORM, CATALOG)
+
+
+def key(f, prose: bool):
+    """A finding as comparable across formats: its rule, severity, the table cells it
+    names (unit and column), its message."""
+    cells = tuple((c.unit, c.column) for c in f.cells if c.unit or not c.column.isdigit())
+    return f.rule, f.severity, cells, f.message
+
+
+@pytest.fixture(scope="module")
+def folder():
+    return run(REAL)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("documents")
+    documents.build_xlsx(out / "简报.xlsx")
+    documents.build_docx(out / "简报.docx")
+    for encoding in ("gbk", "gb18030", "utf-8-sig", "utf-16"):
+        documents.build_csv_exports(out / encoding, encoding=encoding)
+    return out
+
+
+def table_findings(report):
+    return {key(f, False) for f in report.findings if f.table != "prose"}
+
+
+@pytest.mark.parametrize("name", ["简报.xlsx", "gbk", "gb18030", "utf-8-sig", "utf-16"])
+def test_workbook_and_csv_exports_give_the_table_findings(built, folder, name):
+    report = run(built / name)
+    assert table_findings(report) == table_findings(folder)
+    assert all(f.table != "prose" or f.severity == "info" for f in report.findings)
+    assert report.count("error") == folder.count("error") - 2  # C403 and C602: prose
+
+
+def test_the_draft_gives_every_finding_prose_included(built, folder):
+    report = run(built / "简报.docx")
+    assert {key(f, True) for f in report.findings} == {key(f, True) for f in folder.findings}
+    (c403,) = [f for f in report.findings if f.rule == "C403"]
+    assert c403.cells[0].where == "简报.docx, paragraph 13"
+    assert "write 25.0" in c403.message
+
+
+def test_workbook_cells_are_named_by_sheet_and_cell(built, folder):
+    from openpyxl import load_workbook
+    from openpyxl.utils import range_boundaries
+    report = run(built / "简报.xlsx")
+    wb = load_workbook(built / "简报.xlsx")
+    printed = {(f.rule, f.message): f for f in folder.findings}
+    checked = 0
+    for f in report.findings:
+        twin = printed[(f.rule, f.message)]
+        for cell, same in zip(f.cells, twin.cells, strict=True):
+            if not cell.address:
+                continue
+            sheet, at = cell.address.split("!")
+            col, row, *_ = range_boundaries(at)
+            value = wb[sheet].cell(row, col).value
+            text = folder_text(same)
+            assert value is not None or text == "", cell.address
+            if isinstance(value, str):
+                assert value.strip() == text
+            checked += 1
+    assert checked > 50
+
+
+def folder_text(cell) -> str:
+    p = period.load(REAL, FORM)
+    table = next(t for t in p.tables.values() if t.file == cell.file)
+    return str(table.raw.iloc[cell.line - 2][cell.column])
+
+
+def test_draft_table_cells_are_named_by_table_row_and_column(built):
+    report = run(built / "简报.docx")
+    f = next(f for f in report.findings if f.rule == "B101")
+    assert re.fullmatch(r"附件1 table, row \d+, column \d+", f.cells[0].where)
+
+
+def test_csv_exports_say_their_encoding(built):
+    p = period.load(built / "gbk", FORM)
+    assert any("read as GBK" in note for note in p.meta["read"])
+    p = period.load(built / "utf-16", FORM)
+    assert any("read as UTF-16" in note for note in p.meta["read"])
+
+
+def test_json_of_a_document_follows_the_contract(built):
+    result = CliRunner().invoke(cli, ["check", str(built / "简报.xlsx"), "--checks", str(CHECKS),
+                                      "--format", "json"])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.output)
+    schema = json.loads(resources.files("zzqa.schemas").joinpath("report.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(data)
+    assert data["version"] == "2.2"
+    assert any(c["address"].startswith("Sheet") for f in data["findings"] for c in f["cells"])
+
+
+def test_import_writes_a_folder_that_checks_the_same(built, folder, tmp_path):
+    into = tmp_path / "2020-09"
+    args = ["import", str(built / "简报.docx"), "--into", str(into), "--checks", str(CHECKS)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert {key(f, True) for f in run(into).findings} == {key(f, True) for f in folder.findings}
+    assert "period: 2020-09" in (into / "period.yaml").read_text(encoding="utf-8")
+    before = (into / "a2_investment.csv").read_bytes()
+    again = CliRunner().invoke(cli, args)  # never over an existing file without --force
+    assert again.exit_code == 2 and "--force" in again.output
+    assert (into / "a2_investment.csv").read_bytes() == before
+    assert CliRunner().invoke(cli, [*args, "--force"]).exit_code == 0
+
+
+def test_next_months_header_still_matches(built, tmp_path):
+    # "1-9 月" becomes "1-10 月" and 三季度 四季度: the labels are patterns
+    target = tmp_path / "gbk"
+    shutil.copytree(built / "gbk", target)
+    for path in target.iterdir():
+        text = path.read_bytes().decode("gbk")
+        text = text.replace("1-9 月", "1-10 月").replace("1-9月", "1-10月").replace("三季度", "四季度")
+        path.write_bytes(text.encode("gbk"))
+    assert period.load(target, FORM).tables.keys() == period.load(REAL, FORM).tables.keys()
+
+
+def check_exit(path):
+    result = CliRunner().invoke(cli, ["check", str(path), "--checks", str(CHECKS)])
+    return result.exit_code, result.output
+
+
+@pytest.fixture()
+def workbook(built, tmp_path):
+    from openpyxl import load_workbook
+    path = tmp_path / "book.xlsx"
+    shutil.copy(built / "简报.xlsx", path)
+    return path, load_workbook(path)
+
+
+def test_a_corrupt_or_protected_workbook(tmp_path):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    code, out = check_exit(bad)
+    assert code == 2 and "cannot be read as an Excel workbook" in out
+    locked = tmp_path / "locked.xlsx"
+    locked.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    code, out = check_exit(locked)
+    assert code == 2 and "password-protected" in out
+
+
+def test_a_sheet_matching_no_appendix(workbook):
+    path, wb = workbook
+    ws = wb.create_sheet("备注")
+    ws["A1"] = "附件 12"
+    ws["A2"] = "某某情况表"
+    ws["A4"] = "单位"
+    ws["B4"] = "数量"
+    ws["A5"] = "甲"
+    ws["B5"] = 3
+    wb.save(path)
+    code, out = check_exit(path)
+    assert code == 2 and "备注" in out and "matches no appendix" in out
+
+
+def test_two_sheets_claiming_one_appendix(workbook):
+    path, wb = workbook
+    wb.copy_worksheet(wb.worksheets[0])
+    wb.save(path)
+    code, out = check_exit(path)
+    assert code == 2 and "both hold 附件" in out
+
+
+def test_a_formula_without_a_computed_value(workbook):
+    path, wb = workbook
+    ws = wb.worksheets[0]
+    row = ws.max_row
+    ws.cell(row, 3).value = "=1+1"  # openpyxl stores no result: Excel never computed it
+    wb.save(path)
+    code, out = check_exit(path)
+    assert code == 2 and "a formula without a computed value" in out
+    assert f"{ws.title}!C{row}" in out
+
+
+def test_an_excel_error_value_is_a_finding_at_its_cell(workbook, tmp_path):
+    path, wb = workbook
+    sheet = next(ws for ws in wb.worksheets if ws["A1"].value == "附件2")
+    sheet["E8"].value = "#DIV/0!"
+    wb.save(path)
+    report = run(path)
+    hits = [f for f in report.findings if any(c.address == f"{sheet.title}!E8" for c in f.cells)]
+    assert hits and any("#DIV/0!" in f.message for f in hits)
+
+
+def test_a_header_column_missing_extra_or_twice(workbook):
+    path, wb = workbook
+    sheet = next(ws for ws in wb.worksheets if ws["A1"].value == "附件2")
+    header = [c for c in sheet[6] if isinstance(c.value, str) and "产品创新" in c.value]
+    assert header, [c.value for c in sheet[6]]
+    header[0].value = "产品研发"
+    wb.save(path)
+    code, out = check_exit(path)
+    assert code == 2 and "产品研发" in out and "is no column of 附件2" in out
+    assert f"{sheet.title}!{header[0].coordinate}" in out
+
+
+def test_an_undecodable_csv_export(built, tmp_path):
+    target = tmp_path / "exports"
+    shutil.copytree(built / "gbk", target)
+    victim = next(target.iterdir())
+    victim.write_bytes(victim.read_bytes() + b"\xff\xff\xff")
+    code, out = check_exit(target)
+    assert code == 2 and "neither UTF-8 nor GBK" in out
