@@ -126,7 +126,7 @@ def cli() -> None:
     """Rounding-aware consistency checker for published statistical bulletins."""
 
 
-@cli.command()
+@cli.command(short_help="Check a period, a draft or a workbook.")
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(NAMES), default="text",
               show_default=True, help="Output format.")
@@ -191,7 +191,7 @@ def check(directory, fmt, select, ignore, fail_on, color, width, max_findings, o
     sys.exit(report.exit_status(fail_on))
 
 
-@cli.command("import", short_help="Write a draft or workbook as a period folder.")
+@cli.command("import", short_help="Write a draft as a period folder.")
 @click.argument("document", type=click.Path(path_type=Path))
 @click.option("--into", type=click.Path(path_type=Path), required=True,
               help="The period folder to write (created if need be).")
