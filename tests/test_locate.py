@@ -318,3 +318,13 @@ def test_a_lost_value_is_no_escape_for_another_cell(tmp_path, baseline):
     assert new_suspects(report, baseline) == []
     (lost,) = [f for f in report.findings if f.rule == "V002"]
     assert lost.suggestion == "0" and lost.severity == "info"
+
+
+def test_changes_chosen_apart_are_made_together(tmp_path, baseline):
+    # 合计 计划竣工 › 其中产业 38 typed 83 breaks S601; 荷塘区's 6 → 8 would then 'explain'
+    # the real bulletin's R603 荷塘区 — but made together with 83 → 38, S601 would fail again
+    line = "合 计,239,135,274,195,0,79,191,44,16,70,38,"
+    report = check(damaged(tmp_path, ("a6_starts_completions.csv", line,
+                                      line.replace(",70,38,", ",70,83,"))))
+    (s,) = new_suspects(report, baseline)
+    assert (s.cell.line, s.cell.column, s.suggested) == (2, "finish_plan_industry", "38")

@@ -73,3 +73,20 @@ def test_a_percentage_keeps_its_sign_and_large_ends_print_plainly(make):
     assert f.suggestion == "25.0%" and "imply 25.0% (from 24.998% to 25.002%)" in f.message
     (g,) = _ratio(make, "甲区,,5000000.00,33.3%")
     assert "e+" not in g.message and "between 1662499.9983 and 1667500.0017" in g.message
+
+
+def test_a_percentage_pinned_inside_one_printed_value_is_named(tmp_path):
+    # 芦淞区 开工率 = 8 / 12 = 66.666…%: every value the check allows prints as 66.67%
+    doc = blanked(tmp_path, "a9_signed_projects.csv", ",66.67%,", ",,")
+    (v002,) = [f for f in doc["findings"] if f["rule"] == "V002"]
+    assert v002["suggestion"] == "66.67%" and v002["severity"] == "warning"
+
+
+def test_a_systematic_bound_does_not_pin_a_lost_score(tmp_path):
+    # 炎陵县 重大产品创新 50.5 left blank: B101's "(50分)" fails on nine of ten rows, so it
+    # is read as blame reads it (up to the 51 the column prints): the interval holds 50.5
+    doc = blanked(tmp_path, "a1_scores.csv", ",50.5,65,", ",,65,")
+    (v002,) = [f for f in doc["findings"] if f["rule"] == "V002"]
+    low, high = (float(x) for x in v002["message"].split("between ")[1].split(":")[0]
+                 .split(" and "))
+    assert low <= 50.5 <= high

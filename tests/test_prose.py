@@ -261,3 +261,7 @@ def test_the_corrected_figure_is_printed_at_the_prose_decimals():
     assert rewrite(Fraction("103.125"), Fraction("103.125"), 1) == "103.1"
     assert rewrite(Fraction("24.94"), Fraction("24.96"), 1) == "24.9 or 25.0"
     assert rewrite(Fraction("-0.05"), Fraction("-0.05"), 1) == "-0.1"
+    # the prose at the table's decimals or more: the table's own figure, no alternative
+    assert rewrite(Fraction("891.285"), Fraction("891.295"), 2) == "891.29"
+    assert rewrite(Fraction("85.35"), Fraction("85.45"), 1) == "85.4"
+    assert rewrite(Fraction("85.35"), Fraction("85.45"), 2) is None  # the table's 85.4, then

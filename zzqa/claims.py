@@ -86,6 +86,11 @@ def claim(rule, match, p: int, text: prose.Prose, period, out: Listed,
             token.verdict, token.expected = "unverifiable", unverifiable[name]
             out.add(EXCUSED, token.text, (where,))
             continue
+        if printed[name] is None:  # beyond what a figure can be (10**15)
+            why = "the figure is too large to be read as a number"
+            token.verdict, token.expected = "unverifiable", f"cannot evaluate: {why}"
+            out.add(UNEVALUABLE, token.text, (where,), why, TABLE)
+            continue
         node = expr.parse(values[name])
         cells: list[Cell] = []
         refs: list = []
@@ -103,7 +108,7 @@ def claim(rule, match, p: int, text: prose.Prose, period, out: Listed,
             return _fraction(iv)
 
         try:
-            lo, hi = expr.evaluate(node, cell, lambda n: _fraction(printed[n].interval()))
+            lo, hi = expr.evaluate(node, cell, lambda n: _fraction(_figure(printed, n)))
         except expr.ExprError as exc:
             token.verdict, token.expected = "unverifiable", f"cannot evaluate: {exc}"
             out.add(UNEVALUABLE, token.text, (where,), str(exc), TABLE)
@@ -141,7 +146,10 @@ def claim(rule, match, p: int, text: prose.Prose, period, out: Listed,
         if results is not None:
             variant, more = blame(period, results, list(dict.fromkeys(refs)))
             if variant == "prose-wrong":
-                fix = rewrite(lo, hi, printed[name].decimals)
+                # at the prose's decimals; where it prints more than the tables know, the
+                # table's own figure
+                fix = rewrite(lo, hi, printed[name].decimals) or (
+                    shown if single else f"{_fmt(lo)}…{_fmt(hi)}")
                 more["fix"] = fix
             fields.update(more)
         out.add(FAIL, token.text, (where, *dict.fromkeys(cells)), Discrepancy(
@@ -182,11 +190,20 @@ def _listed(names: list[str]) -> str:
     return "; ".join(names[:3]) + (f"; and {len(names) - 3} more" if len(names) > 3 else "")
 
 
-def rewrite(lo: Fraction, hi: Fraction, decimals: int) -> str:
+def rewrite(lo: Fraction, hi: Fraction, decimals: int) -> str | None:
     """The figure the prose should print, at its own decimals: the tables' value rounded
-    (half up), or both ends when the tables leave two roundings open ("25.0 or 25.1")."""
-    ends = [numbers.fmt(_half_up(x, decimals) * 10 ** (numbers.SCALE - decimals), decimals)
-            for x in (lo, hi)]
+    (half up), or both ends when the tables leave two roundings open ("24.9 or 25.0").
+    The interval's upper end is where the next printed value begins (24.98 stands for
+    24.975 up to, not including, 24.985): a value exactly there rounds as the values just
+    below it do, so 891.29 is written 891.29, never "891.29 or 891.30".  None when the
+    prose prints more decimals than the tables can tell."""
+    low = _half_up(lo, decimals)
+    high = _half_up(hi, decimals)
+    if hi > lo and hi * 10**decimals - Fraction(1, 2) == high - 1:
+        high -= 1  # hi sits on a rounding boundary: the values below it round down
+    if high - low > 1:  # the prose prints more than the tables know
+        return None
+    ends = [numbers.fmt(x * 10 ** (numbers.SCALE - decimals), decimals) for x in (low, high)]
     return ends[0] if ends[0] == ends[1] else f"{ends[0]} or {ends[1]}"
 
 
@@ -194,6 +211,13 @@ def _half_up(x: Fraction, decimals: int) -> int:
     scaled = x * 10**decimals
     return int((scaled + Fraction(1, 2)).__floor__()) if scaled >= 0 else \
         -int((-scaled + Fraction(1, 2)).__floor__())
+
+
+def _figure(printed: dict, name: str):
+    """The interval of another figure of the sentence that an expression reads."""
+    if printed[name] is None:
+        raise expr.ExprError(f"the sentence's {{{name}}} is too large to be read as a number")
+    return printed[name].interval()
 
 
 def _source(cells, refs) -> str:

@@ -18,8 +18,10 @@ fewest plausible changes that make the checks hold) over the candidate explanati
 failures that no candidate explains left unexplained instead of making it infeasible.
 
 Independent parts (explanations sharing neither a failed check nor a cell) are solved
-apart; a part with one candidate needs no solver.  A chosen explanation is a tie when
-another cover, without it, is exactly as good: the cover then names both.
+apart; a part with one candidate needs no solver.  The changes chosen in every part are
+then made together: two that break a check reading cells of both have their parts solved
+as one.  A chosen explanation is a tie when another cover, without it, is exactly as
+good: the cover then names both.
 """
 
 from __future__ import annotations
@@ -56,10 +58,36 @@ def choose(candidates: Sequence[Candidate], weight: Callable[[Hashable], float],
     """The best cover, part by part.  `verify(chosen)` may name pairs (indices into the
     chosen list) whose changes clash once made together (a check reading both cells); they
     are excluded from each other and the part is solved again."""
-    out = []
-    for part in _parts(candidates):
-        out += _solve_part([candidates[k] for k in part], weight, verify)
-    return out
+    parts = _parts(candidates)
+    for _ in range(20):
+        solved = [_solve_part([candidates[k] for k in part], weight, verify) for part in parts]
+        chosen = [c for found in solved for c in found]
+        clashes = verify([c.candidate for c in chosen]) if verify and len(chosen) > 1 else []
+        if not clashes:
+            return chosen
+        # changes of different parts that clash (a check reads cells of both, though
+        # neither explains it): their parts are weighed together
+        part_of = {id(c.candidate): n for n, found in enumerate(solved) for c in found}
+        merge = {(part_of[id(chosen[a].candidate)], part_of[id(chosen[b].candidate)])
+                 for a, b in clashes}
+        parts = _merged(parts, merge)
+    return chosen
+
+
+def _merged(parts: list[list[int]], pairs: set) -> list[list[int]]:
+    """The parts with each pair of them (indices) joined into one."""
+    parent = list(range(len(parts)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+    for a, b in pairs:
+        parent[find(a)] = find(b)
+    joined: dict = defaultdict(list)
+    for n, part in enumerate(parts):
+        joined[find(n)] += part
+    return list(joined.values())
 
 
 def _parts(candidates: Sequence[Candidate]) -> list[list[int]]:

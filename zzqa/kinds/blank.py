@@ -153,14 +153,20 @@ def _missing(checks, i: int, seen: dict) -> int:
 
 def interval(ref, pairs: list, period, seen: dict | None = None):
     """What the checks the blank left unevaluated say of it: each whose other cells all
-    hold a value solved for the cell (the others read as printed), their common interval
-    met with the column's domain (scaled Fractions); None where they say nothing or
-    contradict each other."""
+    hold a value solved for the cell (the others read as printed; a systematic bound
+    relaxed to what its column prints, as blame reads it: zzqa/locate.py), their common
+    interval met with the column's domain (scaled Fractions); None where they say nothing
+    or contradict each other."""
     from ..checks import Reader
+    from ..locate import Relaxed, _is_systematic
     lo, hi, used = -INF, INF, 0
     for checks, i in pairs:
         if _missing(checks, i, {} if seen is None else seen) != 1:
             continue  # another value is missing too: this check pins neither
+        if _is_systematic(checks):  # the rule or a header is wrong, as blame reads it:
+            if len({(r.table.name, r.column) for r in checks.reads}) != 1:
+                continue  # says nothing of one cell
+            checks = Relaxed(checks)  # a bound up to what the column prints (65 > "60分")
         need = checks.solve(i, ref, Reader(period))
         if need is None:
             continue
@@ -199,9 +205,17 @@ def implied(ref, pairs: list, period, seen: dict | None = None
     high = numbers.fmt(int(-((-hi) // q) * q), places).rstrip("0").rstrip(".") + pct
     step = 10 ** (numbers.SCALE - usual)
     value = None
-    if len(numbers_at) and hi - lo <= 2 * step:
-        # one value only when the centre of what the checks allow clearly rounds to it
-        # (within a quarter unit): [4.0072, 4.022] leaves 4.01 and 4.02 alike
+    half = Fraction(step, 2)
+    # the printed values whose rounding interval reaches into [lo, hi] (not just touches it)
+    first = -((-(lo - half)) // step) * step
+    first += step if first + half == lo and hi > lo else 0
+    last = ((hi + half) // step) * step
+    last -= step if last - half == hi and hi > lo else 0
+    if len(numbers_at) and first == last:  # one printed value holds all the checks allow
+        value = numbers.fmt(int(first), usual)
+    elif len(numbers_at) and hi - lo <= 2 * step:
+        # else one value only when the centre of what the checks allow clearly rounds to
+        # it (within a quarter unit): [4.0072, 4.022] leaves 4.01 and 4.02 alike
         centre = (lo + hi) / 2
         nearest = round(centre / step) * step
         if 4 * abs(centre - nearest) <= step:
