@@ -32,7 +32,7 @@ from .numbers import NUMBER
 INF = Fraction(10**30)
 LONG = 200  # a failed check reading more cells than this does not make each a candidate
 STRONG = 0.25  # a typing slip this unlikely by chance (locate._chance) pins the value
-RIVAL = 4  # a slip within this factor of the likeliest is as good: a tie
+RIVAL = 10  # a slip within this factor of the likeliest is as good: a tie
 # patterns that are typing errors of the printed text itself (evidence for the suggestion)
 TYPING = ("transposed digits", "dropped digit", "extra digit", "mistyped digit",
           "shifted decimal point", "unit scale (万)", "truncated instead of rounded")
@@ -300,7 +300,8 @@ def _explains(results: list, ref, period, explained: frozenset = frozenset(),
         draft = _suspect(ref, interval, (), period, tie=False)
         chance = _chance(interval, draft.value, draft.suggested,
                          copied=draft.pattern not in TYPING,
-                         mistyped=draft.pattern == "mistyped digit") \
+                         mistyped=draft.pattern == "mistyped digit",
+                         whole=period.tables[ref[0]].spec.column(ref[2]).exact) \
             if draft.pattern in TYPING or _distinct_copy(draft) else 1.0
         out.append(Option(keys, draft, chance <= STRONG, chance, len(keys) == len(soft),
                           interval))
@@ -335,32 +336,35 @@ def _keeps_coupled(coupled: list, ref, interval, period) -> bool:
 
 
 def _chance(interval, printed: str, suggested: str | None, copied: bool = False,
-            mistyped: bool = False) -> float:
+            mistyped: bool = False, whole: bool = False) -> float:
     """How likely a typing variant of the printed text lands in the interval by chance: the
     expected number of variants in it, were they spread evenly (STRONG or less: the slip
     pins the value).
 
-    The interval's width times how densely the variants lie around the printed value,
-    within twice the correction the checks ask for — variants of the same kind: one digit
-    typed for another is weighed against the other such slips, the others against each
-    other (every number has many one-digit neighbours): 53 -> 35 landing in ±0.64 around
-    a correction of 18 is strong (one variant in ±36); 9.8 -> 9.38 landing in a width of
-    0.04 is not (twenty insertions 9.08…9.98, 9.80…9.89 lie within ±0.84).  A value copied
-    from a neighbour is one variant.  An interval open on one side ("at most 50") pins
+    The interval's width times how densely the variants lie around the value the checks
+    ask for, as far either side of it as the correction — variants of the same kind: one
+    digit typed for another is weighed against the other such slips, the others against
+    each other (every number has many one-digit neighbours): 53 -> 35, where a row sum
+    allows 35 exactly, is strong (one variant within 18 of 35); 9.8 -> 9.38 landing in a
+    width of 0.04 is not (eight insertions 9.08…9.78 lie within 0.42 of 9.38).  A value
+    copied from a neighbour is one variant.  An interval open on one side ("at most 50") pins
     nothing (1); one narrower than a unit of the printed last place counts as one unit wide
     (a count of 4 typed 1, where any of nine digits could land on the one value a sum
-    allows, is no evidence)."""
+    allows, is no evidence).  In a column of whole numbers (`whole`) only whole variants
+    count: 12 typed for 1 is weighed against 1 and 2, not 1.2 or 0.12."""
     lo, hi = interval
     own, fix = numbers.parse(printed.rstrip("%")), numbers.parse((suggested or "").rstrip("%"))
     if own is None or abs(lo) >= INF or abs(hi) >= INF:
         return 1.0
-    correction = abs((fix.scaled if fix else (lo + hi) / 2) - own.scaled)  # a range: centre
+    target = fix.scaled if fix else (lo + hi) / 2  # a range: its centre
+    correction = abs(target - own.scaled)
     if correction <= 0:
         return 1.0
     near = 1 if copied else len(
-        {v for v, _ in _variants(printed, mistyped) if abs(v - own.scaled) <= 2 * correction})
+        {v for v, _ in _variants(printed, mistyped) if abs(v - target) <= correction
+         and not (whole and v % numbers.UNIT)})  # a count's slips are counts
     width = max(hi - lo, 10 ** (numbers.SCALE - own.decimals))
-    return min(float(width * near / (4 * correction)), 1.0)
+    return min(float(width * near / (2 * correction)), 1.0)
 
 
 def _swaps(results: list, refs: list, period, reads: dict) -> list[tuple]:
@@ -809,7 +813,9 @@ def _suggest(printed: str, interval, conv: int, half: int, mistyped: bool = True
     if fits:  # as the typist meant it (or at the cell's decimals), with its % sign
         centre = (max(lo, -INF / 2) + min(hi, INF / 2)) / 2
         own = numbers.parse(printed.rstrip("%"))
-        value, text = min(fits, key=lambda f: abs(f[0] - centre))
+        # as printed in its column first (4.83, not 4.838, in a column of two decimals)
+        value, text = min(fits, key=lambda f: (_places(f[1]) > max(conv, own.decimals),
+                                               abs(f[0] - centre)))
         text = text or numbers.fmt(value, max(conv, own.decimals))
         return text + ("%" if printed.endswith("%") else "")
     if abs(lo) < INF and abs(hi) < INF and hi - lo <= 2 * step:
@@ -821,6 +827,11 @@ def _suggest(printed: str, interval, conv: int, half: int, mistyped: bool = True
     if abs(hi) >= INF:
         return f"≥ {numbers.fmt(int(first), conv)}"
     return f"{numbers.fmt(int(first), conv)}…{numbers.fmt(int(last), conv)}"
+
+
+def _places(text: str | None) -> int:
+    """The decimals a variant's text shows (0 for a scaled one without text)."""
+    return len(text.rstrip("%").partition(".")[2]) if text else 0
 
 
 def _variants(printed: str, mistyped: bool | None = None) -> list[tuple[int, str | None]]:
