@@ -330,3 +330,18 @@ def test_changes_chosen_apart_are_made_together(tmp_path, baseline):
                                       line.replace(",70,38,", ",70,83,"))))
     (s,) = new_suspects(report, baseline)
     assert (s.cell.line, s.cell.column, s.suggested) == (2, "finish_plan_industry", "38")
+
+
+def test_two_units_rows_exchanged_whole(tmp_path, baseline):
+    # 附件2 芦淞区's and 荷塘区's rows pasted in each other's places: every figure of both
+    # is the other's, so each row holds in itself and only 附件3/4 (X001) disagree — one
+    # exchange of rows, not a dozen cells
+    text = (REAL / "a2_investment.csv").read_text(encoding="utf-8").split("\n")
+    a = next(line for line in text if line.startswith("芦淞区,"))
+    b = next(line for line in text if line.startswith("荷塘区,"))
+    swapped = ("芦淞区," + b.split(",", 1)[1], "荷塘区," + a.split(",", 1)[1])
+    folder = damaged(tmp_path, ("a2_investment.csv", a + "\n" + b, "\n".join(swapped)))
+    got = {(s.cell.column, s.value, s.suggested, s.pattern)
+           for s in new_suspects(check(folder), baseline)}
+    assert got == {("unit", "芦淞区", "荷塘区", "two rows swapped"),
+                   ("unit", "荷塘区", "芦淞区", "two rows swapped")}

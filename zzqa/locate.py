@@ -391,6 +391,16 @@ def _swaps(results: list, refs: list, period, reads: dict) -> list[tuple]:
     more = {b for cells in partners.values() for b in cells if b not in reads}
     if more:
         reads = {**reads, **index(results, more)}
+    wanted: dict = {}  # a cell of a failed check -> what its failed checks ask of it
+
+    def wants(x, value) -> bool:
+        """Some failed check of x would hold with x at `value` (the others as printed) —
+        always true for a cell a rank reads (its rank moves with the other's score)."""
+        if x not in wanted:
+            involved = reads.get(x, [])
+            wanted[x] = None if any(c.coupled for _, c in involved) else [
+                iv for _, iv in _need(results, x, period, reading=involved)[1]]
+        return wanted[x] is None or any(_meets(iv, value) for iv in wanted[x])
     out, seen = [], set()
     for column, cells in by_column.items():
         for a in cells[:50]:
@@ -403,6 +413,8 @@ def _swaps(results: list, refs: list, period, reads: dict) -> list[tuple]:
                 ib = period.tables[b[0]].interval(b[1], b[2], LOOSE)
                 if ia is None or ib is None or _meets(ia, ib):
                     continue  # the same value, or a rounding of it: no exchange to see
+                if not (wants(a, ib) or (b in pooled and wants(b, ia))):
+                    continue  # neither side's failed checks want the other's value
                 fa = _fixed_by(_need(results, a, period, {b: ia}, reading=reads.get(a, [])),
                                ib, ia)
                 fb = _fixed_by(_need(results, b, period, {a: ib}, reading=reads.get(b, [])),
@@ -650,6 +662,12 @@ def suspects(results: list[Result], period) -> tuple[list, int]:
         candidates.append(cover.Candidate(frozenset(fixed), frozenset((a, b)),
                                           1.1 if both else 1.5, ("swap", (a, b))))
 
+    for a, b, fixed in _row_swaps(results, list(refs), period, reads):
+        # two units' whole rows in each other's places: one slip, every column of both —
+        # dearer than two cells exchanged, where those explain as much
+        candidates.append(cover.Candidate(frozenset(fixed), frozenset(_row_cells(period, a, b)),
+                                          1.2, ("rows", (a, b))))
+
     def clashes(chosen: list) -> list[tuple[int, int]]:
         return _clashes(chosen, reads, period)
     picked = cover.choose(candidates, lambda k: weight[k], clashes)
@@ -666,11 +684,80 @@ def suspects(results: list[Result], period) -> tuple[list, int]:
     return out, len(set(failing) - explained)
 
 
+def _row_cells(period, a: tuple, b: tuple) -> list:
+    """The numeric cells of two rows (table, row) that an exchange of the rows moves."""
+    table = period.tables[a[0]]
+    return [(a[0], r, c) for c, arrays in table.columns.items() for r in (a[1], b[1])
+            if arrays.state[r] == NUMBER]
+
+
+def _row_swaps(results: list, refs: list, period, reads: dict) -> list[tuple]:
+    """Pairs of units' rows of one table (each with a cell in a failed check) whose values
+    exchanged whole make failed checks hold on both rows and keep every passing check
+    reading them holding: (a, b, the failed checks fixed), a and b as (table, row)."""
+    rows = defaultdict(set)
+    for t, r, _c in refs:
+        rows[t].add(r)
+    out = []
+    for t, found in rows.items():
+        table = period.tables[t]
+        if len(table.raw) > LONG:
+            continue
+        totals = table.is_total.to_numpy()
+        units = sorted(r for r in found if not totals[r])[:30]
+        for ra, rb in itertools.combinations(units, 2):
+            override, differ = {}, 0
+            for c in table.columns:
+                ia, ib = table.interval(ra, c, LOOSE), table.interval(rb, c, LOOSE)
+                if ia is not None and ib is not None:
+                    override[(t, ra, c)], override[(t, rb, c)] = ib, ia
+                    differ += not _meets(ia, ib)
+            if differ < 2:  # one column: an exchange of two cells (_swaps)
+                continue
+            more = [x for x in override if x not in reads]
+            if more:
+                reads.update(index(results, more))
+            fixed = _fixes(override, reads, period)
+            if fixed and _both_rows(fixed, override, reads, ra, rb):
+                out.append(((t, ra), (t, rb), fixed))
+    return out
+
+
+def _both_rows(fixed: list, override: dict, reads: dict, ra: int, rb: int) -> bool:
+    """Some of the fixed checks read row ra, some row rb."""
+    rows = {ref[1] for ref in override for key, _ in reads.get(ref, []) if key in fixed}
+    return ra in rows and rb in rows
+
+
+def _fixes(override: dict, reads: dict, period) -> list | None:
+    """The failed checks that hold with the cells of `override` changed, None when a
+    passing check reading them breaks."""
+    fixed, seen = [], set()
+    for ref in override:
+        for key, checks in reads.get(ref, []):
+            if key in seen:
+                continue
+            seen.add(key)
+            ok = _holds_with(checks, key.i, override, period)
+            if checks.status[key.i] == FAIL:
+                if ok:
+                    fixed.append(key)
+            elif not ok:
+                return None
+    return fixed
+
+
 def _made(candidate, names, period, tie: bool) -> list[Suspect]:
     """The suspects of one chosen explanation: the cell(s) of an option (several: a tie),
-    or both cells of an exchange."""
+    both cells of an exchange, or the unit cells of two exchanged rows."""
     explains = tuple(sorted(names[k] for k in candidate.keys))
     what, item = candidate.item
+    if what == "rows":
+        a, b = item
+        table = period.tables[a[0]]
+        return [Suspect(period.cell((x[0], x[1], "unit")), table.text(x[1], "unit"),
+                        table.text(y[1], "unit"), explains, "two rows swapped",
+                        "tie" if tie else "high") for x, y in ((a, b), (b, a))]
     if what == "swap":
         a, b = item
         return [Suspect(period.cell(x), period.tables[x[0]].text(x[1], x[2]),
@@ -716,6 +803,14 @@ def _changes(candidate, period) -> list[dict]:
         a, b = item
         return [{a: period.tables[b[0]].interval(b[1], b[2], LOOSE),
                  b: period.tables[a[0]].interval(a[1], a[2], LOOSE)}]
+    if what == "rows":
+        a, b = item
+        table = period.tables[a[0]]
+        change = {}
+        for t, r, c in _row_cells(period, a, b):
+            other = b[1] if r == a[1] else a[1]
+            change[(t, r, c)] = table.interval(other, c, LOOSE)
+        return [change]
     out = []
     for ref, option in item.items():
         point = _point(option.interval)
