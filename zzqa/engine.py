@@ -50,7 +50,8 @@ def run(period: Period, form: Form, catalog: Catalog, select=(), ignore=(),
                     checks_dir=_shown(form.source),
                     labels={t.name: f"附件{t.appendix} {t.title} ({_where(period, t)})"
                             for t in form.tables.values()},
-                    why={r.id: r.why for r in rules})
+                    why={r.id: r.why for r in rules},
+                    read=tuple((period.meta or {}).get("read", ())))
     named = {r.id for w in waivers if (r := catalog.get(w.rule)) is not None}
     ctx = Context(period, form, max_listed=max_listed, unbounded=frozenset(named))
     i18n.catalog(form.source)

@@ -199,6 +199,7 @@ class Report:
     unexplained: int = 0  # failed checks no single-cell change explains
     systematic: list[Systematic] = field(default_factory=list)  # among the unexplained
     checks_dir: str = ""  # the checks/ folder the form and the rules came from
+    read: tuple = ()  # what the reader decided (a CSV export's encoding, merged figures)
     why: dict[str, str] = field(default_factory=dict)  # rule id -> why it must hold
     printed: Printed | None = None  # the period as printed, when a report shows it (HTML)
 

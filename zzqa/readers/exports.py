@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 
 from .. import files
+from ..i18n import _
 from ..model import InputError
 from . import grid as grid_mod
 
@@ -62,5 +63,5 @@ def grids(root: Path) -> list[grid_mod.Grid]:
             name, name, cells, None,
             address=lambda r, c, name=name, lines=lines: f"{name}:{lines[r]}:{c + 1}",
             line=lambda r, lines=lines: lines[r],
-            note=f"{name} read as {encoding}"))
+            note=_("{file} read as {encoding}").format(file=name, encoding=encoding)))
     return out

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .. import numbers
+from ..i18n import _
 from ..model import InputError
 
 SEP = " › "
@@ -277,9 +278,9 @@ def _unmerge(grid: Grid, cells, found: Found, ids: list, labels: set, totals: li
         first, total = cells[units[0]][k].strip(), cells[totals[0]][k].strip()
         if first and first == total and not any(cells[r][k].strip() for r in units[1:]):
             cells[units[0]][k] = ""
-            grid.notes.append(f"{grid.where}: {grid.address(units[0], k)} {first} read as the "
-                              "city-wide figure printed over every unit's row (merged), as on "
-                              "the total row")
+            grid.notes.append(_("{cell} {value} read as the city-wide figure printed over "
+                                "every unit's row (merged), as on the total row").format(
+                cell=grid.address(units[0], k), value=first))
 
 
 def to_raw(grid: Grid, found: Found, spec, source: str, patterns=PERIOD_LABELS):

@@ -23,6 +23,7 @@ def document(report: Report) -> dict:
         "target": report.target,
         "period": report.period,
         "checks": report.checks_dir,
+        "read": list(report.read),
         "summary": {
             "errors": report.count("error"),
             "warnings": report.count("warning"),

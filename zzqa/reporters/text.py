@@ -44,6 +44,8 @@ def _summary(console: Console, r: Report) -> None:
                           "rules from {checks}/").format(
         target=r.target, period=r.period, tables=len(r.tables), rules=len(r.tallies),
         checks=r.checks_dir), style="bold"))
+    for note in r.read:  # how a document was read: its encoding, a merged figure
+        console.print(_text("  " + _("read: {note}").format(note=note)))
     console.print(_("{checks} checks: {passed} passed · {within_rounding} within rounding · "
                     "{failed} failed · {unevaluable} unevaluable").format(**c))
     console.print(_("Cells covered: {covered} / {total} ({pct:.1f}%)").format(
