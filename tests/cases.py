@@ -113,6 +113,14 @@ KIND_CASES = {
                  "完成投资891.3亿元。"),
         failing=(_table({"x": "amount"}, "unit,x\n合计,891.29\n甲区,891.29\n"),
                  "完成投资891.3亿元，新签约项目12个。")),
+    "history": dict(
+        rules=_rule("{id: M001, kind: history, title: t, severity: error, why: w, "
+                    "relation: '>=', columns: {t: [x]}}"),
+        rule="M001",
+        passing=(_table({"x": "amount"}, "unit,x\n甲区,12.5\n乙区,3\n"), None),
+        failing=(_table({"x": "amount"}, "unit,x\n甲区,12.5\n乙区,2.3\n"), None),
+        # the month before: 乙区 had 2.5 (2.3 is less, whatever the rounding)
+        previous=_table({"x": "amount"}, "unit,x\n甲区,10.2\n乙区,2.5\n")),
     "waiver": dict(
         rules=("rules:\n  - {id: S001, kind: sum_total, title: t, severity: error, why: w, "
                "table: t}\n  - {id: W002, kind: waiver, problem: stale, title: t, "

@@ -31,10 +31,11 @@ UNITS = {"units": [
 
 def tiny(tmp_path: Path, tables: dict[str, tuple[dict, str]], rules: str,
          extra_units: list | None = None, prose: str | None = None,
-         waivers: str | None = None, today=None):
+         waivers: str | None = None, today=None, previous: dict | None = None):
     """Write a checks/ folder and a period with the given tables, run the rules.
 
-    tables: name -> (column kinds {column: kind}, CSV text).  Returns the Report.
+    tables: name -> (column kinds {column: kind}, CSV text); previous: the tables of the
+    period before (named in period.yaml).  Returns the Report.
     """
     tmp_path = tmp_path / f"run{len(list(tmp_path.iterdir()))}"
     checks = tmp_path / "checks"
@@ -61,7 +62,15 @@ def tiny(tmp_path: Path, tables: dict[str, tuple[dict, str]], rules: str,
     base = (CHECKS / "rules" / "schema.yaml").read_text(encoding="utf-8")
     (checks / "rules" / "schema.yaml").write_text(base, encoding="utf-8")
     (checks / "rules" / "tiny.yaml").write_text(textwrap.dedent(rules), encoding="utf-8")
-    (data / "period.yaml").write_text("period: 2020-09\n", encoding="utf-8")
+    (data / "period.yaml").write_text("period: 2020-09\n" + (
+        "previous: ../prev\n" if previous else ""), encoding="utf-8")
+    if previous:  # the period before: the same tables, other rows (history rules)
+        prev = tmp_path / "prev"
+        prev.mkdir()
+        (prev / "period.yaml").write_text("period: 2020-08\n", encoding="utf-8")
+        for name, (_kinds, csv_text) in previous.items():
+            (prev / f"{name}.csv").write_text(textwrap.dedent(csv_text).lstrip(),
+                                              encoding="utf-8")
     # a period without prose is a T009 warning: tiny tables come with a line of prose
     prose = "本期简报无正文。\n" if prose is None else prose
     (data / "bulletin.md").write_text(textwrap.dedent(prose).lstrip(), encoding="utf-8")

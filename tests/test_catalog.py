@@ -49,7 +49,8 @@ def test_every_kind_has_a_passing_and_a_failing_tiny_case(make, kind):
     case = KIND_CASES[kind]
     for which, fails in (("passing", False), ("failing", True)):
         tables, prose = case[which]
-        report = make(tables, case["rules"], prose=prose, waivers=case.get("waivers"))
+        report = make(tables, case["rules"], prose=prose, waivers=case.get("waivers"),
+                      previous=case.get("previous"))
         found = [f for f in report.findings if f.rule == case["rule"] and f.severity != "info"]
         tally = next(t for t in report.tallies if t.rule == case["rule"])
         assert bool(found) == fails and bool(tally.failed) == fails, (kind, which, found)

@@ -45,6 +45,23 @@ class Context:
     unbounded: frozenset = frozenset()
     _prose: object = None
     _problems: dict | None = None
+    _previous: object = None
+
+    @property
+    def period_previous_path(self) -> str | None:
+        """The previous period's folder as period.yaml names it (`previous: ../2020-09`)."""
+        return (self.period.meta or {}).get("previous")
+
+    @property
+    def previous(self):
+        """The previous period (read once, when a rule asks), None when none is named."""
+        where = self.period_previous_path
+        if where is None or not hasattr(self.period.root, "joinpath"):
+            return None
+        if self._previous is None:
+            from . import period as period_mod
+            self._previous = period_mod.load(self.period.root / where, self.form)
+        return self._previous
 
     @property
     def prose(self):

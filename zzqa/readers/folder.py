@@ -32,7 +32,11 @@ def read(root: Path, form):
     meta_path = root / "period.yaml"
     if not meta_path.exists():
         raise InputError(root, "not a period folder: period.yaml is missing")
-    meta = yamlsource.load(meta_path, "period", inside=root).data
+    source = yamlsource.load(meta_path, "period", inside=root)
+    meta = source.data
+    if meta.get("previous") is not None and not (root / meta["previous"] / "period.yaml").exists():
+        raise InputError(meta_path, f"previous: {meta['previous']} is no period folder "
+                         "(the history rules compare with it)", source.line("previous"))
     present = [s for s in form.tables.values() if (root / s.path).exists()]
     missing = {s.name: s.path for s in form.tables.values() if s not in present}
     # Arrow reads without the GIL: tables load side by side
