@@ -233,3 +233,44 @@ def test_an_undecodable_csv_export(built, tmp_path):
     victim.write_bytes(victim.read_bytes() + b"\xff\xff\xff")
     code, out = check_exit(target)
     assert code == 2 and "neither UTF-8 nor GBK" in out
+
+
+def test_a_stored_value_more_precise_than_printed_says_print_more(workbook):
+    # 芦淞区 科技创新 stored 14.28 and printed 14.3 ("0.0"): the check decides on 14.3, as
+    # published; the holds-only-within-rounding warning says what the workbook knows
+    path, wb = workbook
+    sheet = next(ws for ws in wb.worksheets if ws["A1"].value == "附件2")
+    cell = next(row[7] for row in sheet.iter_rows(min_row=7) if "芦淞" in str(row[0].value))
+    cell.value, cell.number_format = 14.28, "0.0"
+    wb.save(path)
+    (d001,) = [f for f in run(path).findings
+               if f.rule == "D001" and f.cells[0].address == f"{sheet.title}!{cell.coordinate}"]
+    assert "stored 14.28, printed 14.3: print 2 decimals" in d001.message
+
+
+def test_printed_text_follows_the_number_format():
+    from zzqa.readers.xlsx import printed
+    assert printed(52.64, "0.0") == ("52.6", "52.64")
+    assert printed(0.854, "0.0%") == ("85.4%", None)
+    assert printed(85.4, '0.0"%"') == ("85.4%", None)  # a % printed, the value as it is
+    assert printed(1043.1, "#,##0.00") == ("1043.10", None)
+    assert printed(891.29, "General") == ("891.29", None)
+    assert printed(0.125, "0.00") == ("0.13", "0.125")  # half up, as Excel prints it
+
+
+def test_appendix_and_title_on_one_line(workbook):
+    path, wb = workbook
+    sheet = next(ws for ws in wb.worksheets if ws["A1"].value == "附件2")
+    sheet["A1"] = "附件2：" + sheet["A2"].value
+    sheet["A2"] = None
+    wb.save(path)
+    assert table_findings(run(path)) == table_findings(run(REAL))
+
+
+def test_a_figure_merged_across_columns_is_refused(workbook):
+    path, wb = workbook
+    sheet = next(ws for ws in wb.worksheets if ws["A1"].value == "附件2")
+    sheet.merge_cells("B9:C9")
+    wb.save(path)
+    code, out = check_exit(path)
+    assert code == 2 and "is merged across the columns" in out and "B9" in out

@@ -81,8 +81,7 @@ def checks(rounding: dict, period, counted: set = frozenset(), listed: int = 10*
             "unit": str(table.units.iloc[ref[1]]), "printed": printed, "decimals": str(conv),
             "count": str(len(needs)),
             "interval": f"[{numbers.fmt(loose[0])}, {numbers.fmt(loose[1])}]",
-            "remedy": f"exact with {suggestion}" if suggestion
-            else "no single value makes them exact",
+            "remedy": _remedy(table, ref, printed, suggestion, conv),
             "suggestion": suggestion or ""}
         out.add(FAIL, table.label(ref[1]), (ref,), Discrepancy(
             fields, expected=Value(suggestion or "", _f(lo), _f(hi)) if lo <= hi else None,
@@ -122,3 +121,16 @@ def suggest(lo: Fraction, hi: Fraction, decimals: int) -> str | None:
     if not (lo - half <= nearest <= hi + half):
         return None
     return numbers.fmt(int(nearest), decimals)
+
+
+def _remedy(table, ref, printed: str, suggestion: str | None, decimals: int) -> str:
+    """What to do: print the value a workbook stores (more than it prints), else the
+    value that makes the checks exact, else say none does."""
+    from .i18n import _
+    stored = table.stored.get((ref[1], ref[2]))
+    if stored is not None:
+        return _("stored {stored}, printed {printed}: print {decimals} decimals").format(
+            stored=stored, printed=printed, decimals=decimals)
+    if suggestion:
+        return _("exact with {value}").format(value=suggestion)
+    return _("no single value makes them exact")

@@ -71,12 +71,20 @@ def _is_data(row: list[str]) -> bool:
     return any(numbers.parse(c.strip().rstrip("%")) is not None for c in row if c.strip())
 
 
+LEADING = re.compile(r"^附件(\d{1,2})[:：、.．]?(?=\S)")  # "附件2 全市…" as one line
+
+
 def _appendix(texts) -> int | None:
     for t in texts:
-        m = APPENDIX.match(normal(t))
+        m = APPENDIX.match(normal(t)) or LEADING.match(normal(t))
         if m:
             return int(m[1])
     return None
+
+
+def _title(text: str) -> str:
+    """A title line without the 附件N printed in front of it."""
+    return LEADING.sub("", normal(text))
 
 
 @dataclass
@@ -104,7 +112,7 @@ def locate(grid: Grid) -> Found:
         first += 1
     data = next((r for r in range(first, len(cells)) if _is_data(cells[r])), len(cells))
     title = next((t for t in top if not APPENDIX.match(normal(t)) and not
-                  UNIT_LINE.match(normal(t)) and normal(t)), "")
+                  UNIT_LINE.match(normal(t)) and _title(t)), "")
     return Found(_appendix(top), title, range(first, data), data)
 
 
@@ -117,7 +125,7 @@ def recognise(grids: list[Grid], form, source: str) -> dict:
     for grid in grids:
         found = locate(grid)
         numbered = by_number.get(found.appendix)
-        spec = by_title.get(normal(found.title)) or numbered
+        spec = by_title.get(_title(found.title)) or numbered
         if spec is None:
             what = f"titled {found.title!r}" if found.title else "without a title"
             raise InputError(source, f"{grid.where}: a table {what} matches no appendix of "
@@ -215,7 +223,8 @@ def columns(grid: Grid, found: Found, spec, source: str, patterns=PERIOD_LABELS)
     return out
 
 
-def frame(grid: Grid, found: Found, ids: list, spec) -> tuple[pd.DataFrame, list[int]]:
+def frame(grid: Grid, found: Found, ids: list, spec, source: str = ""
+          ) -> tuple[pd.DataFrame, list[int]]:
     """The data rows as the period folder has them: one row per printed row (blank rows
     and a trailing note dropped), columns by id.  A label merged over several rows
     (附件8's 区域 over 集体 and 国有) belongs to each of them; a figure merged over several
@@ -228,6 +237,11 @@ def frame(grid: Grid, found: Found, ids: list, spec) -> tuple[pd.DataFrame, list
         if c < found.data:
             continue
         a = max(a, found.data)
+        named = {ids[k] for k in range(b, min(d, len(ids) - 1) + 1) if ids[k] is not None}
+        if d > b and len(named) > 1 and not named <= labels:
+            raise InputError(source, f"{grid.where}: {grid.address(a, b)} is merged across "
+                             f"the columns {', '.join(sorted(named))}: a figure belongs to "
+                             "one column (unmerge the cells and print it in its own)")
         for k in range(b, d + 1):
             name = ids[k] if k < len(ids) else None
             if name in labels:  # a label over several rows belongs to each
@@ -287,7 +301,7 @@ def to_raw(grid: Grid, found: Found, spec, source: str, patterns=PERIOD_LABELS):
     """The grid as a RawTable of the period (readers.RawTable), with its cells' addresses."""
     from . import RawTable
     ids = columns(grid, found, spec, source, patterns)
-    table, rows = frame(grid, found, ids, spec)
+    table, rows = frame(grid, found, ids, spec, source)
     at = {name: k for k, name in enumerate(ids) if name is not None}
     lines = np.array([grid.line(r) for r in rows], dtype=np.int64)
 

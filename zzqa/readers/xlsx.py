@@ -41,6 +41,7 @@ def printed(value, fmt: str | None) -> tuple[str, str | None]:
     if section is None:  # General: as many digits as the value has (up to 11 significant)
         text = _general(exact)
         return text, None
+    literal = '"%"' in section or "\\%" in section  # a % printed, the value not scaled
     body = _DECOR.sub("", section)
     percent = "%" in body
     shown = exact * 100 if percent else exact
@@ -48,9 +49,9 @@ def printed(value, fmt: str | None) -> tuple[str, str | None]:
     step = Decimal(1).scaleb(-decimals)
     rounded = abs(shown).quantize(step, rounding=ROUND_HALF_UP)
     negative = shown < 0 and rounded != 0 and ";" not in (fmt or "")
-    text = ("-" if negative else "") + f"{rounded:f}" + ("%" if percent else "")
+    text = ("-" if negative else "") + f"{rounded:f}" + ("%" if percent or literal else "")
     more = _places(shown) > decimals
-    stored = (_general(shown) + ("%" if percent else "")) if more else None
+    stored = (_general(shown) + ("%" if percent or literal else "")) if more else None
     return text, stored
 
 
