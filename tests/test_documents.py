@@ -10,14 +10,15 @@ import re
 import shutil
 from importlib import resources
 
+import documents
 import jsonschema
 import pytest
 from click.testing import CliRunner
 
-import documents
-from conftest import CHECKS, REAL
 from zzqa import catalog, engine, form, period
 from zzqa.cli import cli
+
+from conftest import CHECKS, REAL
 
 FORM = form.load(CHECKS)
 CATALOG = catalog.load(CHECKS, FORM)
@@ -181,8 +182,10 @@ def test_a_sheet_matching_no_appendix(workbook):
     ws["A5"] = "甲"
     ws["B5"] = 3
     wb.save(path)
-    code, out = check_exit(path)
-    assert code == 2 and "备注" in out and "matches no appendix" in out
+    # not an appendix: not checked, and the report says so (the check goes on)
+    report = run(path)
+    assert any("备注" in note and "matches no appendix" in note for note in report.read)
+    assert table_findings(report) == table_findings(run(REAL))
 
 
 def test_two_sheets_claiming_one_appendix(workbook):
@@ -274,3 +277,110 @@ def test_a_figure_merged_across_columns_is_refused(workbook):
     wb.save(path)
     code, out = check_exit(path)
     assert code == 2 and "is merged across the columns" in out and "B9" in out
+
+
+def test_negative_numbers_keep_their_sign_whatever_the_format():
+    from zzqa.readers.xlsx import printed
+    for fmt in ("0;-0", "0_ ;[红色]-0 ", "0;(0)", "#,##0;-#,##0", "0"):
+        assert printed(-1, fmt)[0] == "-1", fmt
+    assert printed(-1.25, "0.0;-0.0") == ("-1.3", "-1.25")
+    assert printed(12345, "0.0,") == ("12.3", "12.345")  # shown in thousands
+
+
+def test_a_note_merged_across_the_table_ends_it(workbook):
+    path, wb = workbook
+    sheet = next(ws for ws in wb.worksheets if ws["A1"].value == "附件1")
+    row = sheet.max_row + 1
+    sheet.cell(row, 1).value = "注：引进科技创新人才得分按全市统一计算。"
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=sheet.max_column)
+    wb.save(path)
+    assert table_findings(run(path)) == table_findings(run(REAL))
+
+
+def test_hidden_and_foreign_sheets_are_not_read(workbook):
+    path, wb = workbook
+    copy = wb.copy_worksheet(next(ws for ws in wb.worksheets if ws["A1"].value == "附件2"))
+    copy.sheet_state = "hidden"  # an old copy kept out of sight
+    cover = wb.create_sheet("封面", 0)
+    cover["A1"] = "株洲市“产业项目建设年”活动工作简报"
+    cover["A3"] = "2020 年第 14 期"
+    wb.save(path)
+    report = run(path)
+    assert table_findings(report) == table_findings(run(REAL))
+    assert any("hidden, not read" in note for note in report.read)
+
+
+def test_a_sheet_is_only_as_big_as_its_text(workbook):
+    path, wb = workbook
+    sheet = wb.worksheets[0]
+    sheet.cell(1048576, 1).number_format = "0.00"  # styled, empty, at the last row
+    sheet.cell(200000, 2).value = " "  # a space far below
+    wb.save(path)
+    assert table_findings(run(path)) == table_findings(run(REAL))
+
+
+def test_a_fifo_or_a_corrupt_part_is_an_input_error(tmp_path, built):
+    import os
+    import zipfile
+    fifo = tmp_path / "f.xlsx"
+    os.mkfifo(fifo)
+    code, out = check_exit(fifo)
+    assert code == 2 and "FIFO" in out
+    broken = tmp_path / "broken.docx"
+    with zipfile.ZipFile(built / "简报.docx") as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            dst.writestr(item, data[: len(data) // 2] if item.filename == "word/document.xml"
+                         else data)
+    code, out = check_exit(broken)
+    assert code == 2 and "cannot be read as a Word document" in out
+    assert "internal error" not in out
+
+
+def test_a_utf32_export_is_named_as_such(built, tmp_path):
+    target = tmp_path / "exports"
+    shutil.copytree(built / "gbk", target)
+    victim = next(target.iterdir())
+    victim.write_bytes(victim.read_bytes().decode("gbk").encode("utf-32"))
+    code, out = check_exit(target)
+    assert code == 2 and "UTF-32" in out
+
+
+def draft_blocks(built):
+    """The draft's body as python-docx has it, to rearrange."""
+    import docx
+    return docx.Document(str(built / "简报.docx"))
+
+
+def test_a_word_table_broken_across_pages_continues(built, tmp_path):
+    # 附件4's table split after its sixth data row, its header printed again on the new
+    # page: read as one table
+    import copy
+    document = draft_blocks(built)
+    tables = document.tables
+    t4 = next(t for t in tables if "重点产业项目" in t.rows[0].cells[1].text)
+    head = 3  # its header rows
+    second = copy.deepcopy(t4._tbl)
+    t4._tbl.addnext(second)
+    rows = t4._tbl.findall("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tr")
+    for tr in rows[head + 6:]:
+        t4._tbl.remove(tr)
+    rows2 = second.findall("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tr")
+    for tr in rows2[head:head + 6]:
+        second.remove(tr)
+    path = tmp_path / "split.docx"
+    document.save(str(path))
+    report = run(path)
+    assert {key(f, True) for f in report.findings} == {key(f, True) for f in run(REAL).findings}
+
+
+def test_the_first_appendix_title_on_one_line_is_not_prose(built, tmp_path):
+    document = draft_blocks(built)
+    paras = document.paragraphs
+    k = next(i for i, p in enumerate(paras) if p.text.strip() == "附件1")
+    paras[k].text = "附件1：" + paras[k + 1].text
+    paras[k + 1].text = ""
+    path = tmp_path / "oneline.docx"
+    document.save(str(path))
+    report = run(path)
+    assert {key(f, True) for f in report.findings} == {key(f, True) for f in run(REAL).findings}

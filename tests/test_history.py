@@ -9,8 +9,10 @@ import shutil
 
 import pytest
 
-from conftest import CHECKS, REAL
 from zzqa import catalog, engine, form, period
+from zzqa.model import InputError
+
+from conftest import CHECKS, REAL
 
 FORM = form.load(CHECKS)
 CATALOG = catalog.load(CHECKS, FORM)
@@ -94,3 +96,33 @@ def test_a_previous_period_that_is_not_there(october):
     from zzqa.cli import cli
     result = CliRunner().invoke(cli, ["check", str(october), "--checks", str(CHECKS)])
     assert result.exit_code == 2 and "2020-08" in result.output
+
+
+@pytest.mark.parametrize("previous, says", [
+    (".", "is this period itself"),
+    ("../2020-11", "is period 2020-11, not before 2020-10"),
+])
+def test_a_previous_period_must_be_an_earlier_other_one(october, previous, says):
+    if previous == "../2020-11":
+        shutil.copytree(october.parent / "2020-09", october.parent / "2020-11")
+        meta = october.parent / "2020-11" / "period.yaml"
+        meta.write_text(meta.read_text(encoding="utf-8").replace("2020-09", "2020-11", 1),
+                        encoding="utf-8")
+    meta = october / "period.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("../2020-09", previous),
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=says):
+        period.load(october, FORM)
+
+
+def test_a_revision_names_a_unit_as_printed_and_a_known_column(october):
+    edit(october, "a2_investment.csv", "天元区", "plan_total", "170.00")
+    meta = october / "period.yaml"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(text + "revised:\n  - {table: a2, column: plan_total, unit: 高新区 天元区, "
+                    "why: 目标调整}\n", encoding="utf-8")
+    assert history(engine.run(period.load(october, FORM), FORM, CATALOG)) == []
+    meta.write_text(text + "revised:\n  - {table: a2, column: plan_totl, unit: 天元区, "
+                    "why: w}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="has no column 'plan_totl'"):
+        period.load(october, FORM)

@@ -18,7 +18,8 @@ from .model import InputError
 
 MB = 2**20
 # per file, by what it is: a table of a hundred thousand units is about 10 MB
-LIMITS = {"table": 256 * MB, "prose": 6 * MB, "yaml": 32 * MB}  # a bulletin is ~10 KB
+LIMITS = {"table": 256 * MB, "prose": 6 * MB, "yaml": 32 * MB,  # a bulletin is ~10 KB
+          "document": 64 * MB}  # a workbook or a Word draft (zipped XML)
 
 
 def read(path: Path, what: str, inside: Path | None = None) -> bytes:

@@ -23,13 +23,13 @@ PERIOD = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 def guess_period(source) -> str | None:
-    """YYYY-MM from the document: the first year printed (2020 年) and the last month of
-    the first "1-N 月" of its titles or prose."""
-    text = " ".join([source.prose or "", *(str(t) for t in source.meta.get("titles", []))])
-    year = re.search(r"(20\d{2})\s*年", text)
+    """YYYY-MM from the document: the latest year printed (2020 年) and the last month of
+    the first "1-N 月" of its titles, headers or prose."""
+    text = " ".join([*(str(t) for t in source.meta.get("titles", [])), source.prose or ""])
+    years = [int(y) for y in re.findall(r"(20\d{2})\s*年", text)]
     month = re.search(r"1\s*[-—–－]\s*(\d{1,2})\s*月", text)
-    if year and month and 1 <= int(month[1]) <= 12:
-        return f"{year[1]}-{int(month[1]):02d}"
+    if years and month and 1 <= int(month[1]) <= 12:  # the latest year: "2018-2019 年签约"
+        return f"{max(years)}-{int(month[1]):02d}"  # looks back, "2020 年任务数" is now
     return None
 
 
@@ -54,6 +54,9 @@ def write(path: Path, into: Path, form, period: str | None, force: bool) -> list
     if source.meta.get("read"):
         meta["read"] = list(source.meta["read"])
     files["period.yaml"] = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    odd = [f for f in files if (into / f).exists() and not (into / f).is_file()]
+    if odd:
+        raise InputError(into / odd[0], "exists and is not a file: zzqa import writes files only")
     clash = [f for f in files if (into / f).exists()]
     if clash and not force:
         raise InputError(into / clash[0], "exists: zzqa import writes over nothing without "

@@ -111,7 +111,9 @@ def problems(period, limit: int = 10**9) -> Found:
         formats(table, found)
     # a workbook or CSV exports hold the tables only: their prose is not missing, it is
     # elsewhere (the claims are excused, each saying so)
-    holds_prose = (period.meta or {}).get("format") not in ("Excel workbook", "CSV exports")
+    meta = period.meta or {}
+    holds_prose = (meta.get("format") or meta.get("imported_from")) not in (
+        "Excel workbook", "CSV exports")
     if holds_prose and (period.prose is None or not period.prose.strip()):
         what = "missing" if period.prose is None else "empty"
         found.add(Problem("prose-missing", "prose", None, None,

@@ -63,7 +63,9 @@ def _key(table, row: int) -> tuple:
 
 
 def _revised(meta: dict) -> set:
-    return {(r.get("table"), r.get("column"), r.get("unit")) for r in meta.get("revised", ())}
+    """(table, column, unit, category or None) of each declared revision."""
+    return {(r.get("table"), r.get("column"), r.get("unit"), r.get("category"))
+            for r in meta.get("revised", ())}
 
 
 def check(rule, ctx) -> list:
@@ -104,7 +106,9 @@ def check(rule, ctx) -> list:
                 else:
                     ok = now[0] <= then[1] and then[0] <= now[1]
                     miss = max(then[0] - now[1], now[0] - then[1])
-                    if not ok and (name, column, unit) in revised:
+                    category = _key(table, row)[1:2]
+                    if not ok and ((name, column, unit, None) in revised or (
+                            category and (name, column, unit, category[0]) in revised)):
                         out.add(EXCUSED, label, cells, None, name)
                         continue
                 if ok:

@@ -17,13 +17,16 @@ def _source(path: Path, grids: list, form, kind: str, prose: str | None = None,
               for name, (g, f) in found.items()}
     missing = {s.name: f"附件{s.appendix}" for s in form.tables.values() if s.name not in tables}
     notes = [g.note for g in grids if g.note] + [n for g in grids for n in g.notes]
+    notes = list(dict.fromkeys(notes))
     meta = {"period": path.stem if not path.is_dir() else path.name, "format": kind}
     if notes:
         meta["read"] = notes
     if paragraphs:
         meta["paragraphs"] = paragraphs
-    root = path if path.is_dir() else path.parent
-    return Source(root, path.stem if not path.is_dir() else path.name, meta, tables, missing,
+    # the titles and headers as printed: what `zzqa import` tells the period from
+    meta["titles"] = [f.title for _, f in found.values()] + [
+        p for g, f in found.values() for p in grid_mod.paths(g, f.header)]
+    return Source(path, path.stem if not path.is_dir() else path.name, meta, tables, missing,
                   prose, prose_file, [])
 
 

@@ -18,10 +18,13 @@ from ..model import InputError
 from . import grid as grid_mod
 
 ENCODINGS = (("utf-8-sig", b"\xef\xbb\xbf"), ("utf-16", b"\xff\xfe"), ("utf-16", b"\xfe\xff"))
+UTF32 = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:
     """The text of a CSV export and the encoding it was read in."""
+    if data.startswith(UTF32):
+        raise InputError(path, "is UTF-32 text: save it as CSV UTF-8 (or GBK)")
     for encoding, bom in ENCODINGS:
         if data.startswith(bom):
             try:

@@ -34,9 +34,10 @@ def read(root: Path, form):
         raise InputError(root, "not a period folder: period.yaml is missing")
     source = yamlsource.load(meta_path, "period", inside=root)
     meta = source.data
-    if meta.get("previous") is not None and not (root / meta["previous"] / "period.yaml").exists():
-        raise InputError(meta_path, f"previous: {meta['previous']} is no period folder "
-                         "(the history rules compare with it)", source.line("previous"))
+    if meta.get("previous") is not None:
+        _previous(root, meta, source)
+    if meta.get("revised"):
+        meta["revised"] = _revised(meta["revised"], form, source, meta_path)
     present = [s for s in form.tables.values() if (root / s.path).exists()]
     missing = {s.name: s.path for s in form.tables.values() if s not in present}
     # Arrow reads without the GIL: tables load side by side
@@ -51,6 +52,42 @@ def read(root: Path, form):
     prose = read_text(root / PROSE, "prose", root) if (root / PROSE).exists() else None
     return Source(root, str(meta.get("period", root.name)), meta, tables, missing, prose,
                   PROSE if prose is not None else None, extra)
+
+
+def _previous(root: Path, meta: dict, source) -> None:
+    """The previous period must be another period folder, of an earlier period."""
+    where = root / "period.yaml"
+    line = source.line("previous")
+    before = root / meta["previous"]
+    if not (before / "period.yaml").exists():
+        raise InputError(where, f"previous: {meta['previous']} is no period folder (the "
+                         "history rules compare with it)", line)
+    if before.resolve() == root.resolve():
+        raise InputError(where, f"previous: {meta['previous']} is this period itself", line)
+    earlier = yamlsource.load(before / "period.yaml", "period", inside=before).data
+    if str(earlier.get("period", "")) >= str(meta.get("period", "")):
+        raise InputError(where, f"previous: {meta['previous']} is period "
+                         f"{earlier.get('period')}, not before {meta.get('period')}", line)
+
+
+def _revised(entries: list, form, source, where: Path) -> list:
+    """The declared revisions, each naming a table, column and unit of the form (the unit
+    as printed or by its name: kept by its canonical name)."""
+    out = []
+    for i, entry in enumerate(entries):
+        line = source.line("revised", i)
+        spec = form.tables.get(entry["table"])
+        if spec is None:
+            raise InputError(where, f"revised: no table {entry['table']!r}", line)
+        if spec.column(entry["column"]) is None:
+            raise InputError(where, f"revised: {entry['table']} has no column "
+                             f"{entry['column']!r}", line)
+        unit = form.units.match(entry["unit"], spec.unit_types)
+        if unit is None:
+            raise InputError(where, f"revised: no unit {entry['unit']!r} in {entry['table']}",
+                             line)
+        out.append({**entry, "unit": unit.name})
+    return out
 
 
 def read_text(path: Path, what: str = "table", inside: Path | None = None,

@@ -53,6 +53,14 @@ class Grid:
     stored: dict = field(default_factory=dict)  # (r, c) -> stored value's text (Excel)
     note: str = ""  # what the reader had to decide ("decoded as GBK")
     notes: list = field(default_factory=list)  # and how it read the table (to_raw)
+    origin: list = field(default_factory=list)  # a Word draft: each row's (table, row)
+
+
+def joined(text: str) -> str:
+    """A cell's text on one line: a line break inside Chinese words joins them ("年度投\n资目
+    标" is 年度投资目标), elsewhere it is a space."""
+    text = " ".join(str(text).split())
+    return re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])", "", text)
 
 
 def normal(text: str, patterns: tuple = PERIOD_LABELS) -> str:
@@ -116,29 +124,45 @@ def locate(grid: Grid) -> Found:
     return Found(_appendix(top), title, range(first, data), data)
 
 
-def recognise(grids: list[Grid], form, source: str) -> dict:
-    """Each grid's appendix table: by its 附件N and its title, else by its title alone.  A
-    grid no appendix claims, or two claiming one, is an InputError naming them."""
+def recognise(grids: list[Grid], form, source: str, patterns=PERIOD_LABELS) -> dict:
+    """Each grid's appendix table: by its 附件N and its title, else by its title alone, else
+    by its header (the one appendix whose every column it prints).  A grid that none of
+    these recognises is not checked, and a note says so (a cover sheet, a masthead table in
+    the prose; the appendix it might have been is then missing, and said to be); two grids
+    claiming one appendix, or a 附件N over another appendix's title, are an InputError."""
     by_title = {normal(s.title): s for s in form.tables.values()}
     by_number = {s.appendix: s for s in form.tables.values() if s.appendix is not None}
     out: dict = {}
     for grid in grids:
+        if not grid.cells:
+            continue
         found = locate(grid)
         numbered = by_number.get(found.appendix)
-        spec = by_title.get(_title(found.title)) or numbered
+        spec = by_title.get(_title(found.title)) or numbered or _by_header(
+            grid, found, form, patterns)
         if spec is None:
             what = f"titled {found.title!r}" if found.title else "without a title"
-            raise InputError(source, f"{grid.where}: a table {what} matches no appendix of "
-                             "checks/tables.yaml (expected 附件N and its title above the "
-                             "header)")
+            grid.notes.append(_("{where}: a table {what} matches no appendix: not "
+                                "checked").format(where=grid.where, what=what))
+            continue
         if numbered is not None and spec is not numbered:
             raise InputError(source, f"{grid.where}: marked 附件{found.appendix} but titled "
                              f"{found.title!r}, the title of 附件{spec.appendix}")
         if spec.name in out:
             raise InputError(source, f"{grid.where} and {out[spec.name][0].where} both hold "
                              f"附件{spec.appendix} ({spec.title})")
+        if re.fullmatch(r"table \d+", grid.where):  # a Word table named by its appendix
+            grid.where = f"附件{spec.appendix} table"
         out[spec.name] = (grid, found)
     return out
+
+
+def _by_header(grid: Grid, found: Found, form, patterns):
+    """The one appendix whose every column the grid's header prints, if there is one."""
+    printed = {normal(p, patterns) for p in paths(grid, found.header) if p}
+    fits = [s for s in form.tables.values()
+            if {normal(c.title, patterns) for c in s.columns} <= printed]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _filled(grid: Grid, rows: range) -> list[list[str]]:
@@ -180,7 +204,7 @@ def paths(grid: Grid, rows: range) -> list[str]:
     for k in range(width):
         labels: list[str] = []
         for r in range(len(head)):
-            text = " ".join(head[r][k].split())
+            text = joined(head[r][k])
             if text and (not labels or labels[-1] != text):
                 labels.append(text)
         out.append(SEP.join(labels))
@@ -198,9 +222,10 @@ def columns(grid: Grid, found: Found, spec, source: str, patterns=PERIOD_LABELS)
     first_row = found.header.start if len(found.header) else found.data
     for k, path in enumerate(printed):
         if not path:
-            if any(grid.cells[r][k].strip() for r in range(found.data, len(grid.cells))):
-                raise InputError(source, f"{grid.where}: column {grid.address(first_row, k)} "
-                                 "has data but no header")
+            data = [r for r in range(found.data, len(grid.cells)) if grid.cells[r][k].strip()]
+            if data:
+                raise InputError(source, f"{grid.where}: {grid.address(data[0], k)} has data "
+                                 "but its column has no header")
             out.append(None)
             continue
         name = wanted.get(normal(path, patterns))
@@ -238,7 +263,8 @@ def frame(grid: Grid, found: Found, ids: list, spec, source: str = ""
             continue
         a = max(a, found.data)
         named = {ids[k] for k in range(b, min(d, len(ids) - 1) + 1) if ids[k] is not None}
-        if d > b and len(named) > 1 and not named <= labels:
+        figure = numbers.parse(grid.cells[a][b].strip().rstrip("%")) is not None
+        if d > b and len(named) > 1 and not named <= labels and figure:
             raise InputError(source, f"{grid.where}: {grid.address(a, b)} is merged across "
                              f"the columns {', '.join(sorted(named))}: a figure belongs to "
                              "one column (unmerge the cells and print it in its own)")
@@ -248,8 +274,8 @@ def frame(grid: Grid, found: Found, ids: list, spec, source: str = ""
                 for r in range(a, c + 1):
                     cells[r][k] = grid.cells[a][b]
                 continue
-            if c == a:
-                continue
+            if c == a or not figure:
+                continue  # one row; or a note merged over the table's width (it ends it)
             # a figure over several units' rows is one city-wide figure, no unit's own: it
             # belongs on the total row (where it is printed too, or else is put)
             for r in range(a, c + 1):

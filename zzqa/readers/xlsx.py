@@ -13,10 +13,11 @@ naming the cell, as is a password-protected or corrupt file.  An error value (#D
 from __future__ import annotations
 
 import re
-import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from .. import files
+from ..i18n import _
 from ..model import InputError
 from . import grid as grid_mod
 
@@ -38,17 +39,20 @@ def printed(value, fmt: str | None) -> tuple[str, str | None]:
         return str(value), None
     exact = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
     section = _section(fmt or "General", value)
-    if section is None:  # General: as many digits as the value has (up to 11 significant)
-        text = _general(exact)
-        return text, None
+    if section is None or re.search(r"[Ee][+-]", section):  # General (or scientific): as
+        return _general(exact), None  # many digits as the value has, up to 11 significant
     literal = '"%"' in section or "\\%" in section  # a % printed, the value not scaled
     body = _DECOR.sub("", section)
     percent = "%" in body
     shown = exact * 100 if percent else exact
+    thousands = len(body) - len(body.rstrip(","))  # "0.0," shows thousands
+    shown = shown / Decimal(1000) ** thousands
     decimals = len(re.sub(r"[^0#?]", "", body.split(".", 1)[1])) if "." in body else 0
     step = Decimal(1).scaleb(-decimals)
     rounded = abs(shown).quantize(step, rounding=ROUND_HALF_UP)
-    negative = shown < 0 and rounded != 0 and ";" not in (fmt or "")
+    # a negative value prints with its minus, whichever section prints it ("0;-0",
+    # "0_ ;[红色]-0 ", "0;(0)": the bulletin's figures are signed numbers)
+    negative = shown < 0 and rounded != 0
     text = ("-" if negative else "") + f"{rounded:f}" + ("%" if percent or literal else "")
     more = _places(shown) > decimals
     stored = (_general(shown) + ("%" if percent or literal else "")) if more else None
@@ -85,45 +89,66 @@ def _general(d: Decimal) -> str:
 
 
 def grids(path: Path) -> list[grid_mod.Grid]:
-    """Every sheet of the workbook that holds something, as a Grid."""
+    """Every visible sheet of the workbook that holds something, as a Grid (a hidden sheet
+    is named in the notes and not read)."""
+    try:
+        return _grids(path)
+    except InputError:
+        raise
+    except Exception as exc:  # a corrupt part: whatever the XML parser raised
+        raise InputError(path, f"cannot be read as an Excel workbook ({type(exc).__name__}: "
+                         f"{' '.join(str(exc).split())[:200]})") from None
+
+
+def _grids(path: Path) -> list[grid_mod.Grid]:
+    import io
+
     import openpyxl
     from openpyxl.utils import get_column_letter
-    from openpyxl.utils.exceptions import InvalidFileException
 
-    data = path.read_bytes()[:8]
+    data = files.read(path, "document")  # a regular file within its limit, never blocking
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(path, "is password-protected or an old .xls workbook: save it as an "
                          "unprotected .xlsx")
-    try:
-        values = openpyxl.load_workbook(path, data_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(path, f"cannot be read as an Excel workbook ({type(exc).__name__}: "
-                         f"{' '.join(str(exc).split())[:200]})") from None
+    values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     out = []
     for ws in values.worksheets:
-        if ws.max_row < 1 or ws.max_column < 1:
+        if ws.sheet_state != "visible":
+            out.append(grid_mod.Grid(path.name, ws.title, [], None, lambda r, c: "",
+                                     lambda r: r + 1,
+                                     note=_("{sheet}: hidden, not read").format(sheet=ws.title)))
             continue
         raw = formulas[ws.title]
-        cells, stored = [], {}
-        for r, row in enumerate(ws.iter_rows(min_row=1, max_row=ws.max_row,
-                                             max_col=ws.max_column)):
-            texts = []
-            for c, cell in enumerate(row):
-                value = cell.value
-                if value is None and raw.cell(r + 1, c + 1).data_type == "f":
-                    raise InputError(path, f"{ws.title}!{get_column_letter(c + 1)}{r + 1}: a "
-                                     "formula without a computed value (open the workbook in "
-                                     "Excel and save it, so that it stores the results)")
-                text, more = printed(value, getattr(cell, "number_format", None))
-                texts.append(text)
-                if more is not None:
-                    stored[(r, c)] = more
-            cells.append(texts)
-        if not any(t for row in cells for t in row):
+        # the cells that hold text, wherever the sheet's used range says it ends (a styled
+        # empty cell at row 1,048,576 makes no table a million rows long)
+        filled = [(r, c) for (r, c), cell in ws._cells.items()
+                  if cell.value is not None and str(cell.value).strip()]
+        formula_cells = [(r, c) for (r, c), cell in raw._cells.items() if cell.data_type == "f"]
+        for r, c in formula_cells:
+            if ws._cells.get((r, c)) is None or ws._cells[(r, c)].value is None:
+                raise InputError(path, f"{ws.title}!{get_column_letter(c)}{r}: a formula "
+                                 "without a computed value (open the workbook in Excel and "
+                                 "save it, so that it stores the results)")
+        if not filled:
             continue
-        merged = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
-                  for m in ws.merged_cells.ranges]
+        height = max(r for r, _ in filled)
+        width = max(c for _, c in filled)
+        if height * width > 20_000_000:
+            raise InputError(path, f"{ws.title}: {height:,} rows × {width:,} columns is more "
+                             "than a bulletin's table")
+        cells = [[""] * width for _ in range(height)]
+        stored = {}
+        for (r, c), cell in ws._cells.items():
+            if r > height or c > width or cell.value is None:
+                continue
+            text, more = printed(cell.value, getattr(cell, "number_format", None))
+            cells[r - 1][c - 1] = text
+            if more is not None:
+                stored[(r - 1, c - 1)] = more
+        merged = [(m.min_row - 1, m.min_col - 1, min(m.max_row, height) - 1,
+                   min(m.max_col, width) - 1)
+                  for m in ws.merged_cells.ranges if m.min_row <= height and m.min_col <= width]
         title = ws.title
         out.append(grid_mod.Grid(
             path.name, title, cells, merged,
