@@ -416,6 +416,37 @@ def explain(rule_id, checks) -> None:
     click.echo(f"\n--- kind {rule.kind} ---\n{(rule.module.__doc__ or '').strip()}")
 
 
+@cli.command(short_help="Propose a form and rules from tables.")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--write", "write_dir", type=click.Path(path_type=Path), default=None,
+              help="Write the discovered form (tables.yaml, units.yaml, rules/) here.")
+@debug_option
+def discover(path, write_dir) -> None:
+    """Discover a new bulletin's form and rules from its tables (docs/discover.md).
+
+    Proposes the unit column, total rows, sums, row identities, percentages, ranks, bounds
+    and identities across tables, each with its evidence; rows breaking a rule that holds
+    everywhere else are flagged as likely errors.
+    """
+    from . import discover as discover_mod
+    result = discover_mod.discover(path)
+    click.echo(inert(discover_mod.report(result), newlines=True))
+    if write_dir is not None:
+        written = discover_mod.write(result, write_dir)
+        click.echo(f"wrote {len(written)} files to {write_dir}; try: zzqa check {path} "
+                   f"--checks {write_dir}")
+
+
+@cli.command(short_help="Scaffold an empty form folder.")
+@click.argument("folder", type=click.Path(path_type=Path))
+@debug_option
+def init(folder) -> None:
+    """Scaffold an empty form folder (tables.yaml, units.yaml, rules/) to fill in by hand."""
+    from . import discover as discover_mod
+    for p in discover_mod.init(folder):
+        click.echo(str(p))
+
+
 def main() -> None:
     # pandas, pyarrow and pandera make about a million objects as they import, and the
     # collector would pass over them again and again (0.1-0.15 s of the real period's run)
