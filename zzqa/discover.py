@@ -8,6 +8,9 @@ rows and category groups, the kind of every column, and the arithmetic the table
 * row identities among columns: a = b + c, a = b + c + d (a = b − c is b = a + c), a total
   equal to the sum of all its components, and part ≤ whole where the headers say so (其中,
   小计, 完成 ≤ 任务);
+* 其中 propagation: bounds on a 其中 column derived from accepted identities — from
+  X = Y − Z (Y, Z with 其中 children Y_i, Z_i) and W = X + P1 + … (W with 其中 child W_i):
+  W_i ≤ Y_i − Z_i + P1 + … and W − W_i ≥ (Y − Y_i) − (Z − Z_i);
 * percentage columns equal to 100 × one column ÷ another;
 * rank columns against a score column; bounds from headers ("(50分)");
 * identities across tables, matched unit by unit (a = b, a = b + c).
@@ -452,6 +455,7 @@ class Search:
             self.totals_of_all(t)
             self.identities(t)
             self.parts(t)
+            self.propagate(t)
             self.ratios(t)
             self.ranks(t)
             self.bounds(t)
@@ -696,6 +700,70 @@ class Search:
                         len(present) < len(t.units):
                     prop.params = {"where": {"category": t.categories[present[0]]}}
                 self.proposals.append(prop)
+
+    def propagate(self, t: Table) -> None:
+        """其中 propagation: bounds on a 其中 column derived through accepted identities.
+
+        X = Y − Z accepted (Y = X + Z), Y and Z with a 其中 child of one qualifier (Y_i, Z_i)
+        and X without one; X one part of another accepted sum W = X + P1 + … whose W has
+        a 其中 child W_i of the same qualifier.  X's 其中 part is then Y_i − Z_i, so
+        W_i ≤ Y_i − Z_i + P1 + … and W − W_i ≥ (Y − Y_i) − (Z − Z_i), whatever the split
+        of the P's.  Both are verified on every row; the headers promise them."""
+        sums = [p.vector for p in self.proposals
+                if p.kind == "row_identity" and p.table == t.name and "_rel" not in p.vector
+                and list(p.vector.values()).count(1) == 1
+                and all(v in (1, -1) for v in p.vector.values())]
+        if len(sums) < 2:
+            return
+        child = {c.name: _part_child(t, c) for c in t.cols if c.kind in ("count", "amount")}
+        done: set = set()
+        for s in sums:
+            y = next(k for k, v in s.items() if v == 1)
+            rest = [k for k, v in s.items() if v == -1]
+            if len(rest) != 2 or child.get(y) is None:
+                continue
+            for x, z in (rest, rest[::-1]):
+                yi, zi = child[y], child.get(z)
+                if zi is None or child.get(x) is not None or norm(zi.leaf) != norm(yi.leaf):
+                    continue
+                for w_sum in sums:
+                    w = next(k for k, v in w_sum.items() if v == 1)
+                    if w_sum is s or w_sum.get(x) != -1 or w in (y, z):
+                        continue
+                    wi = child.get(w)
+                    others = [k for k, v in w_sum.items() if v == -1 and k != x]
+                    if wi is None or norm(wi.leaf) != norm(yi.leaf) or not others:
+                        continue
+                    names = [y, z, x, w, yi.name, zi.name, wi.name, *others]
+                    if len(set(names)) != len(names):
+                        continue
+                    others.sort(key=lambda k: t.col(k).k)
+                    why = (f"{t.col(x).label} = {t.col(y).label} − {t.col(z).label}, "
+                           f"its {norm(yi.leaf)} part {yi.name} − {zi.name}")
+                    upper = {wi.name: 1, yi.name: -1, zi.name: 1, **{o: -1 for o in others}}
+                    lower = {w: -1, wi.name: 1, y: 1, yi.name: -1, z: -1, zi.name: 1}
+                    forms = (
+                        (upper, f"{wi.name} <= {yi.name} - {zi.name} + " + " + ".join(others),
+                         f"{why}, at most all of {', '.join(others)} besides"),
+                        (lower, f"{w} - {wi.name} >= {y} - {yi.name} - {z} + {zi.name}",
+                         f"{why}, the rest of {x} at least {y} − {yi.name} − ({z} − {zi.name})"),
+                    )
+                    for vec, text, head in forms:
+                        key = tuple(sorted(vec.items()))
+                        if key in done:
+                            continue
+                        done.add(key)
+                        self.tried += 1
+                        res = _at_most(t, vec)
+                        if res is None:
+                            continue
+                        prop = Proposal("row_identity", t.name, text, header=head)
+                        if not self._accept(prop, res, 0.0, True):
+                            continue
+                        _fill(prop, t, res)
+                        prop.evidence = res["evidence"] + 3
+                        prop.vector = {**vec, "_rel": "<="}
+                        self.proposals.append(prop)
 
     def _implied_le(self, t: Table, a: Col, b: Col) -> bool:
         """a <= b follows from an accepted identity b = a + (other non-negative parts)."""
@@ -947,6 +1015,40 @@ class Search:
             if np.linalg.matrix_rank(np.vstack([M, x])) == np.linalg.matrix_rank(M):
                 prop.implied = True
         self.proposals.append(prop)
+
+
+def _part_child(t: Table, c: Col) -> Col | None:
+    """The 其中 column of c: under c in the headers, or beside c when c is a 小计/合计."""
+    kids = [a for a in t.cols if a is not c and a.kind == c.kind and a.k > c.k and
+            PART_HEAD.search(norm(a.leaf)) and
+            (a.parent == c.label or (a.parent and a.parent == c.parent and
+                                     TOTAL_HEAD.search(norm(c.leaf))))]
+    return min(kids, key=lambda a: a.k) if kids else None
+
+
+def _at_most(t: Table, vec: dict):
+    """Verify Σ coef·column ≤ 0 on every row with the rounding intervals.  A row's chance
+    fit: the room left under the bound (plus the rounding slack) over the size of the values."""
+    cols = [(t.col(k), v) for k, v in vec.items()]
+    n = len(t.units)
+    pt = np.zeros(n)
+    half = np.zeros(n)
+    mag = np.zeros(n)
+    present = np.ones(n, dtype=bool)
+    for c, v in cols:
+        present &= ~np.isnan(c.v)
+        pt += v * np.nan_to_num(c.v)
+        half += abs(v) * c.h
+        mag += np.abs(np.nan_to_num(c.v))
+    if present.sum() < 2:
+        return None
+    ok = pt - half <= EPS
+    informative = present & (mag > 0)
+    chance = _chance(np.maximum(-pt, 0) + 2 * half, mag / 2, _grain([c for c, _ in cols]))
+    sel = ok & informative
+    ev = float(-np.log10(chance[sel]).sum()) if sel.any() else 0.0
+    return {"ok": ok & present, "rounding": ok & (pt > EPS) & present, "present": present,
+            "informative": informative, "evidence": ev, "rows": np.arange(n)}
 
 
 def _keys(t: Table) -> set:
