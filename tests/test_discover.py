@@ -314,3 +314,8 @@ def test_init_scaffolds(tmp_path):
     r = runner.invoke(cli, ["rules", "--checks", str(tmp_path / "form")])
     assert r.exit_code == 0, r.output
     assert "S101" in r.output and "P101" in r.output
+    # a second init writes over nothing
+    before = (tmp_path / "form" / "tables.yaml").read_bytes()
+    r = runner.invoke(cli, ["init", str(tmp_path / "form")])
+    assert r.exit_code == 2 and "writes over nothing" in r.output
+    assert (tmp_path / "form" / "tables.yaml").read_bytes() == before

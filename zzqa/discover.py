@@ -48,6 +48,7 @@ from pathlib import Path
 import numpy as np
 
 from . import numbers
+from .model import InputError
 
 TOTAL_WORDS = {"合计", "全市", "总计", "小计", "全省", "全县", "全区", "总数"}
 PERCENT_HEAD = re.compile(r"率|比重|占.*比|百分比|%|％")
@@ -1239,7 +1240,7 @@ def write(result: Result, folder: Path, checks_template: Path | None = None) -> 
                         + _dump({"units": units}))):
         (folder / name).write_text(text, encoding="utf-8")
         written.append(folder / name)
-    template = checks_template or Path(__file__).resolve().parents[1] / "checks"
+    template = checks_template or _template()
     for src, dst in ((template / "rules" / "schema.yaml", folder / "rules" / "schema.yaml"),
                      (template / "prose.yaml", folder / "prose.yaml")):
         if src.exists():
@@ -1321,10 +1322,21 @@ def _title(p: Proposal, t: Table | None) -> str:
     return text[:200]
 
 
-def init(folder: Path) -> list[Path]:
+def _template() -> Path:
+    """The checks/ folder whose schema rules and prose recognisers a new form starts from:
+    $ZZQA_CHECKS, else the nearest checks/ in or above the current folder (zzqa's own)."""
+    from .cli import find_checks
+    return find_checks(None)
+
+
+def init(folder: Path, checks_template: Path | None = None) -> list[Path]:
     """An empty form folder to fill in by hand: tables.yaml with one commented example
-    table, units.yaml with the total row, rules/ with schema.yaml and an example rule."""
+    table, units.yaml with the total row, rules/ with schema.yaml and an example rule.  A
+    folder that already holds a form is refused: nothing is written over."""
     folder = Path(folder)
+    if (folder / "tables.yaml").exists() or (folder / "rules").exists():
+        raise InputError(folder, "holds a form already (tables.yaml or rules/): zzqa init "
+                         "writes over nothing")
     (folder / "rules").mkdir(parents=True, exist_ok=True)
     files = {
         "tables.yaml": INIT_TABLES, "units.yaml": INIT_UNITS,
@@ -1336,7 +1348,7 @@ def init(folder: Path) -> list[Path]:
         if not p.exists():
             p.write_text(text, encoding="utf-8")
         out.append(p)
-    template = Path(__file__).resolve().parents[1] / "checks"
+    template = checks_template or _template()
     for src, dst in ((template / "rules" / "schema.yaml", folder / "rules" / "schema.yaml"),
                      (template / "prose.yaml", folder / "prose.yaml")):
         if src.exists() and not dst.exists():
