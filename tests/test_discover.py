@@ -319,3 +319,49 @@ def test_init_scaffolds(tmp_path):
     r = runner.invoke(cli, ["init", str(tmp_path / "form")])
     assert r.exit_code == 2 and "writes over nothing" in r.output
     assert (tmp_path / "form" / "tables.yaml").read_bytes() == before
+
+
+def test_a_word_draft_is_read(tmp_path):
+    import documents
+    documents.build_docx(tmp_path / "简报.docx")
+    result = d.discover(tmp_path / "简报.docx")
+    assert len(result.tables) == 9 and result.proposals
+
+
+def test_write_refuses_a_folder_that_is_not_new_and_empty(found, tmp_path):
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "old.yaml").write_text("x", encoding="utf-8")
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    for target in ("taken", "file"):
+        with pytest.raises(d.InputError, match="not an empty folder"):
+            d.write(found, tmp_path / target)
+    assert (tmp_path / "taken" / "old.yaml").read_text(encoding="utf-8") == "x"
+
+
+def test_nothing_to_write_without_tables(tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.csv").write_text("说明\n本表无数据\n", encoding="utf-8")
+    result = d.discover(tmp_path / "empty")
+    with pytest.raises(d.InputError, match="no table with figures"):
+        d.write(result, tmp_path / "form")
+    assert not (tmp_path / "form").exists()
+
+
+def test_a_signed_column_is_written_as_a_change_and_a_tied_column_ranks_nothing(tmp_path):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    rows = ["附件1", "某县经济指标表", "单位：亿元",
+            "县市区,1-10月完成,上年同期,同比增长(%),撤销数,排名",
+            "合计,100.0,104.0,-3.8,0,",
+            "甲区,40.0,35.0,14.3,0,1", "乙区,35.0,39.0,-10.3,0,2", "丙区,25.0,30.0,-16.7,0,3"]
+    (folder / "a.csv").write_text("\n".join(rows) + "\n", encoding="gbk")
+    result = d.discover(folder)
+    assert not [p for p in result.proposals if p.kind == "rank" and "c5" in p.formula]
+    form_dir = tmp_path / "form"
+    d.write(result, form_dir)
+    fields = yaml.safe_load((form_dir / "tables.yaml").read_text(encoding="utf-8"))
+    kinds = {f["title"]: f["kind"] for r in fields["resources"] for f in r["schema"]["fields"]}
+    assert kinds["同比增长(%)"] == "change"
+    out = CliRunner().invoke(cli, ["check", str(folder), "--checks", str(form_dir),
+                                   "--format", "plain"])
+    assert "T004" not in out.output, out.output

@@ -420,8 +420,9 @@ def explain(rule_id, checks) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--write", "write_dir", type=click.Path(path_type=Path), default=None,
               help="Write the discovered form (tables.yaml, units.yaml, rules/) here.")
+@checks_option("the current folder: zzqa's own, whose schema rules a new form starts from")
 @debug_option
-def discover(path, write_dir) -> None:
+def discover(path, write_dir, checks) -> None:
     """Discover a new bulletin's form and rules from its tables (docs/discover.md).
 
     Proposes the unit column, total rows, sums, row identities, percentages, ranks, bounds
@@ -432,18 +433,19 @@ def discover(path, write_dir) -> None:
     result = discover_mod.discover(path)
     click.echo(inert(discover_mod.report(result), newlines=True))
     if write_dir is not None:
-        written = discover_mod.write(result, write_dir)
+        written = discover_mod.write(result, write_dir, checks)
         click.echo(f"wrote {len(written)} files to {write_dir}; try: zzqa check {path} "
                    f"--checks {write_dir}")
 
 
 @cli.command(short_help="Scaffold an empty form folder.")
 @click.argument("folder", type=click.Path(path_type=Path))
+@checks_option("the current folder: zzqa's own, whose schema rules a new form starts from")
 @debug_option
-def init(folder) -> None:
+def init(folder, checks) -> None:
     """Scaffold an empty form folder (tables.yaml, units.yaml, rules/) to fill in by hand."""
     from . import discover as discover_mod
-    for p in discover_mod.init(folder):
+    for p in discover_mod.init(folder, checks):
         click.echo(str(p))
 
 

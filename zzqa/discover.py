@@ -264,8 +264,7 @@ def _kinds(table: Table) -> None:
             c.kind = "percent"
         elif RANK_HEAD.search(c.label) and c.integer:
             c.kind = "rank"
-        elif c.max_points is not None or SCORE_HEAD.search(norm(c.label)) or \
-                any(p.scaled < 0 for p in nums):
+        elif c.max_points is not None or SCORE_HEAD.search(norm(c.label)):
             c.kind = "score"
         elif c.integer and not amount_table and not AMOUNT_HEAD.search(
                 re.sub(r"[\d.\-]+\s*亿元(及以上)?项目", "", c.label)):
@@ -314,8 +313,7 @@ def read(path: Path) -> list[Table]:
     elif what == "Excel workbook":
         grids = xlsx.grids(path)
     else:
-        grids = docx_mod.read(path)
-        grids = grids[1] if isinstance(grids, tuple) else grids
+        grids = docx_mod.read(path)[0]  # (grids, prose, lines): the tables
     out = []
     for i, g in enumerate(grids):
         t = from_grid(g, f"t{i + 1}")
@@ -407,7 +405,9 @@ def _linear(table: Table, target: Col, parts: list, signs=None, rows=None) -> di
     a0 = np.nan_to_num(a)
     ok, rounding = _check(a0 - ah, a0 + ah, s - sh, s + sh, a0, s)
     q = _grain([target, *parts])
-    informative = present & (mag > 0)
+    # a total row adds no evidence of its own: its figures follow from the units' (when the
+    # columns add up), so a fit there is counted once, on the units
+    informative = present & (mag > 0) & ~np.asarray(table.total, dtype=bool)[rows]
     p = _chance(2 * (ah + sh), mag / 2, q)
     ev = -np.log10(p[ok & informative]).sum() if (ok & informative).any() else 0.0
     return {"ok": ok & present, "rounding": rounding & present & ok, "present": present,
@@ -814,6 +814,10 @@ class Search:
                             continue
                         if rows_kind == "all" and int((res["ok"] & res["informative"]).sum()) < 2:
                             continue
+                        # one total row proves little on its own: only with the headers'
+                        # word for it (完成 over 计划 under one parent)
+                        if rows_kind == "total" and (head < 2 or res["evidence"] <= 0):
+                            continue
                         score = (-fails * 10 + head * 2 + res["evidence"]
                                  - (5 if rows_kind == "total" else 0))
                         if best is None or score > best[0]:
@@ -856,7 +860,7 @@ class Search:
         for r in [c for c in t.cols if c.kind == "rank"]:
             units = np.flatnonzero(~t.total)
             best = None
-            for s in [c for c in t.cols if c.kind in ("score", "amount", "count")]:
+            for s in [c for c in t.cols if c.kind in ("score", "amount", "count", "percent")]:
                 sv, sh = s.v[units], s.h[units]
                 if np.isnan(sv).any():
                     continue
@@ -864,17 +868,23 @@ class Search:
                 above = np.array([(sv - sh > x + hx).sum() for x, hx in zip(sv, sh, strict=True)])
                 maybe = np.array([(sv + sh >= x - hx).sum() for x, hx in zip(sv, sh, strict=True)])
                 ok = (rv >= 1 + above) & (rv <= maybe)
-                if best is None or ok.sum() > best[0].sum() or (
-                        ok.sum() == best[0].sum() and TOTAL_HEAD.search(s.label)):
-                    best = (ok, s)
+                # how much the column orders the units: log10 of n over the ranks each row
+                # may take (a column of ties — all zeros — orders nothing and proves nothing)
+                spread = np.maximum(maybe - above, 1)
+                evidence = float(np.log10(len(units) / spread).sum())
+                if evidence < 2:
+                    continue
+                key = (int(ok.sum()), bool(TOTAL_HEAD.search(s.label)), evidence)
+                if best is None or key > best[0]:
+                    best = (key, ok, s, evidence)
             if best is None:
                 continue
-            ok, s = best
+            _, ok, s, evidence = best
             fails = [t.row_name(u) for u, good in zip(units, ok, strict=True) if not good]
             if len(fails) > self.flag_max:
                 continue
             prop = Proposal("rank", t.name, f"{r.name} by {s.name}", holds=int(ok.sum()),
-                            fails=fails, evidence=math.log10(math.factorial(len(units))),
+                            fails=fails, evidence=evidence,
                             header=f"{r.leaf} / {s.leaf}")
             prop.params = {"table": t.name, "rank": r.name, "score": s.name}
             self.proposals.append(prop)
@@ -977,7 +987,7 @@ class Search:
         ok = (np.abs(np.nan_to_num(av) - s) <= ah + sh + EPS) & present
         exact = np.abs(np.nan_to_num(av) - s) <= EPS
         mag = np.abs(np.nan_to_num(av))
-        informative = present & (mag > 0)
+        informative = present & (mag > 0) & ~np.asarray(ta.total, dtype=bool)  # units only
         q = _grain([a] + [c for _, c in parts])
         chance = _chance(2 * (ah + sh), mag, q)
         ev = float(-np.log10(chance[ok & informative]).sum())
@@ -1168,9 +1178,29 @@ def _dump(data) -> str:
 
 
 def write(result: Result, folder: Path, checks_template: Path | None = None) -> list[Path]:
-    """tables.yaml, units.yaml and rules/*.yaml for the discovered form."""
-    from .units import normalise
+    """tables.yaml, units.yaml and rules/*.yaml for the discovered form, written into a
+    new (or empty) folder whole: into a temporary folder beside it first, then moved in,
+    so that a failure leaves nothing half-written."""
+    import tempfile
     folder = Path(folder)
+    if not result.tables:
+        raise InputError(folder, "no table with figures was found: no form to write")
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise InputError(folder, "exists and is not an empty folder: write the form into a "
+                         "new one")
+    template = checks_template or _template()  # before anything is written
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=".zzqa-discover-") as tmp:
+        written = _write_into(result, Path(tmp), template)
+        if folder.exists():
+            folder.rmdir()  # empty, checked above
+        shutil.move(tmp, folder)
+        Path(tmp).mkdir()  # for the context manager to remove
+    return [folder / p.relative_to(tmp) for p in written]
+
+
+def _write_into(result: Result, folder: Path, template: Path) -> list[Path]:
+    from .units import normalise
     (folder / "rules").mkdir(parents=True, exist_ok=True)
     resources = []
     spellings: dict[str, set] = {}
@@ -1185,11 +1215,14 @@ def write(result: Result, folder: Path, checks_template: Path | None = None) -> 
                 fields.append({"name": "category", "title": c.label, "type": "string",
                                "kind": "category"})
             else:
+                # a figure that goes below 0 (a growth rate, a loss) is a signed one
+                signed = c.kind in ("amount", "percent", "count") and bool(
+                    np.nanmin(c.v, initial=0) < 0)
                 f = {"name": c.name, "title": c.label,
                      "type": "integer" if c.kind in ("count", "rank") or (
                          c.kind == "score" and c.integer and c.max_points is None)
-                     else "number", "kind": c.kind}
-                if c.kind == "percent":
+                     else "number", "kind": "change" if signed else c.kind}
+                if c.kind == "percent" and not signed:
                     f["bareNumber"] = False
                 if c.max_points is not None:
                     f["max_points"] = c.max_points
@@ -1240,7 +1273,6 @@ def write(result: Result, folder: Path, checks_template: Path | None = None) -> 
                         + _dump({"units": units}))):
         (folder / name).write_text(text, encoding="utf-8")
         written.append(folder / name)
-    template = checks_template or _template()
     for src, dst in ((template / "rules" / "schema.yaml", folder / "rules" / "schema.yaml"),
                      (template / "prose.yaml", folder / "prose.yaml")):
         if src.exists():
@@ -1323,10 +1355,17 @@ def _title(p: Proposal, t: Table | None) -> str:
 
 
 def _template() -> Path:
-    """The checks/ folder whose schema rules and prose recognisers a new form starts from:
-    $ZZQA_CHECKS, else the nearest checks/ in or above the current folder (zzqa's own)."""
+    """The checks/ folder whose schema rules and prose recognisers a new form starts from
+    (they hold for any bulletin): $ZZQA_CHECKS, else the nearest checks/ in or above the
+    current folder — zzqa's own, from its repository; an InputError saying how to name one
+    otherwise (before anything is written)."""
     from .cli import find_checks
-    return find_checks(None)
+    try:
+        return find_checks(None)
+    except InputError:
+        raise InputError("checks/", "a new form starts from zzqa's own checks/ folder (its "
+                         "schema rules and prose recognisers): run from zzqa's repository, "
+                         "or name it with --checks DIR or ZZQA_CHECKS=DIR") from None
 
 
 def init(folder: Path, checks_template: Path | None = None) -> list[Path]:
@@ -1337,6 +1376,7 @@ def init(folder: Path, checks_template: Path | None = None) -> list[Path]:
     if (folder / "tables.yaml").exists() or (folder / "rules").exists():
         raise InputError(folder, "holds a form already (tables.yaml or rules/): zzqa init "
                          "writes over nothing")
+    template = checks_template or _template()  # before anything is written
     (folder / "rules").mkdir(parents=True, exist_ok=True)
     files = {
         "tables.yaml": INIT_TABLES, "units.yaml": INIT_UNITS,
@@ -1348,7 +1388,6 @@ def init(folder: Path, checks_template: Path | None = None) -> list[Path]:
         if not p.exists():
             p.write_text(text, encoding="utf-8")
         out.append(p)
-    template = checks_template or _template()
     for src, dst in ((template / "rules" / "schema.yaml", folder / "rules" / "schema.yaml"),
                      (template / "prose.yaml", folder / "prose.yaml")):
         if src.exists() and not dst.exists():

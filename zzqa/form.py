@@ -12,7 +12,8 @@ from . import units as units_mod
 from . import yamlsource
 from .model import InputError
 
-NUMERIC_KINDS = ("count", "amount", "percent", "score", "rank")
+NUMERIC_KINDS = ("count", "amount", "percent", "score", "rank", "change")
+# change: a signed figure (a growth rate, a profit that may be a loss): no least value
 EXACT_KINDS = ("count", "rank")  # integers: no rounding interval
 MINIMUM = {"count": 0, "amount": 0, "percent": 0, "rank": 1}  # least value a kind allows
 

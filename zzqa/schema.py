@@ -32,6 +32,7 @@ FORMATS = {
     "amount": (lambda v: v >= MINIMUM["amount"], "a number of at least 0"),
     "percent": (lambda v: v >= MINIMUM["percent"], "a percentage of at least 0"),
     "score": (lambda v: np.ones(len(v), bool), "a number of points"),
+    "change": (lambda v: np.ones(len(v), bool), "a signed number"),
     "points": (lambda v: v % WHOLE == 0, "a whole number of points"),
 }
 
