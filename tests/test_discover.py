@@ -365,3 +365,20 @@ def test_a_signed_column_is_written_as_a_change_and_a_tied_column_ranks_nothing(
     out = CliRunner().invoke(cli, ["check", str(folder), "--checks", str(form_dir),
                                    "--format", "plain"])
     assert "T004" not in out.output, out.output
+
+
+def test_a_wrong_total_stays_in_the_written_sum(tmp_path):
+    # 投资额's 合计 printed 10 too high while 项目数 adds up: the total is flagged, and the
+    # written sum keeps the column, so checking with the form names it
+    folder = tmp_path / "t"
+    folder.mkdir()
+    rows = ["附件1", "某县项目表", "单位：个、亿元", "县市区,项目数,投资额",
+            "合计,30,128.9", "甲区,10,40.2", "乙区,12,50.5", "丙区,8,28.2"]
+    (folder / "a.csv").write_text("\n".join(rows) + "\n", encoding="gbk")
+    result = d.discover(folder)
+    (s,) = [p for p in result.proposals if p.kind == "sum_total"]
+    assert s.fails == ["投资额"]
+    d.write(result, tmp_path / "form")
+    out = CliRunner().invoke(cli, ["check", str(folder), "--checks", str(tmp_path / "form"),
+                                   "--format", "plain"])
+    assert "ERROR S" in out.output and "128.9" in out.output, out.output

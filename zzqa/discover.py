@@ -476,10 +476,10 @@ class Search:
             return
         groups = sorted({c for c in t.categories if c}) if t.categories else [None]
         cols = [c for c in t.cols if c.kind in ("count", "amount")]
-        found, failing = [], []
+        found, failing, partial = [], [], []
         ev_total = 0.0
         for c in cols:
-            ok_all, any_eval = True, False
+            ok_all, any_eval, blank = True, False, False
             for g in groups:
                 rows = np.arange(len(t.units)) if g is None else np.array(
                     [r for r in range(len(t.units)) if t.categories[r] == g])
@@ -492,7 +492,7 @@ class Search:
                 if np.isnan(tv) or np.isnan(uv).any():
                     if np.isnan(tv) and np.isnan(uv).all():
                         continue  # nothing printed in this group
-                    ok_all = False
+                    blank = True  # the units' figures are not all printed: no sum to take
                     any_eval = True
                     continue
                 any_eval = True
@@ -504,16 +504,20 @@ class Search:
                                                         _grain([c]))))
             if not any_eval:
                 continue
-            (found if ok_all else failing).append(c)
+            (partial if blank else found if ok_all else failing).append(c)
         if not found:
             return
-        names = [c.name for c in found]
+        # a column whose total misses the units' sum, where the others add up, is a likely
+        # wrong total: it stays in the rule (the check then names it); a column whose
+        # units are not all printed (a city-wide figure on the total row) is left out
+        kept = found + (failing if len(failing) <= self.flag_max else [])
+        names = [c.name for c in kept]
         prop = Proposal("sum_total", t.name, ", ".join(names), holds=len(found),
                         fails=[c.label for c in failing], evidence=ev_total,
                         header="total row " + "/".join(sorted({t.units[r] for r in
                                                                np.flatnonzero(t.total)})))
         prop.params = {"table": t.name}
-        if failing:
+        if len(kept) < len(found) + len(failing) + len(partial):
             prop.params["columns"] = names
         if t.categories:
             prop.params["group_by"] = "category"
