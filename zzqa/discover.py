@@ -1195,12 +1195,12 @@ def write(result: Result, folder: Path, checks_template: Path | None = None) -> 
     template = checks_template or _template()  # before anything is written
     folder.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder.parent, prefix=".zzqa-discover-") as tmp:
-        written = _write_into(result, Path(tmp), template)
+        aside = Path(tmp) / "form"
+        written = _write_into(result, aside, template)
         if folder.exists():
             folder.rmdir()  # empty, checked above
-        shutil.move(tmp, folder)
-        Path(tmp).mkdir()  # for the context manager to remove
-    return [folder / p.relative_to(tmp) for p in written]
+        shutil.move(aside, folder)
+    return [folder / p.relative_to(aside) for p in written]
 
 
 def _write_into(result: Result, folder: Path, template: Path) -> list[Path]:
