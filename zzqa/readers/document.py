@@ -11,8 +11,8 @@ from . import grid as grid_mod
 def _source(path: Path, grids: list, form, kind: str, prose: str | None = None,
             prose_file: str | None = None, paragraphs: list | None = None):
     from . import Source
-    patterns = getattr(form, "period_labels", None) or grid_mod.PERIOD_LABELS
-    found = grid_mod.recognise(grids, form, str(path))
+    patterns = grid_mod.PERIOD_LABELS
+    found = grid_mod.recognise(grids, form, str(path), patterns)
     tables = {name: grid_mod.to_raw(g, f, form.tables[name], str(path), patterns)
               for name, (g, f) in found.items()}
     missing = {s.name: f"附件{s.appendix}" for s in form.tables.values() if s.name not in tables}

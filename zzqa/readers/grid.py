@@ -9,8 +9,7 @@ before the table, and how the user names a cell (`Sheet3!D7`, `附件2 table, ro
 
 Header labels are compared without spacing, line wraps or full-/half-width differences
 (NFKC), and with the labels that change from period to period ("1-9 月", "三季度", "2020
-年") written once as patterns (`period_labels` in checks/tables.yaml; PERIOD_LABELS here
-when the form gives none).
+年") written once as patterns (PERIOD_LABELS: any month range, quarter or year).
 """
 
 from __future__ import annotations
