@@ -384,3 +384,16 @@ def test_the_first_appendix_title_on_one_line_is_not_prose(built, tmp_path):
     document.save(str(path))
     report = run(path)
     assert {key(f, True) for f in report.findings} == {key(f, True) for f in run(REAL).findings}
+
+
+def test_a_row_numbering_the_columns_is_neither_header_nor_data(workbook):
+    # official tables often number their columns under the header: 甲 1 2 3 …
+    path, wb = workbook
+    sheet = next(ws for ws in wb.worksheets if ws["A1"].value == "附件2")
+    sheet.insert_rows(7)
+    sheet.cell(7, 1).value = "甲"
+    for c in range(2, sheet.max_column + 1):
+        sheet.cell(7, c).value = c - 1
+    wb.save(path)
+    report = run(path)
+    assert table_findings(report) == table_findings(run(REAL))

@@ -118,9 +118,20 @@ def locate(grid: Grid) -> Found:
         top += texts[:1]
         first += 1
     data = next((r for r in range(first, len(cells)) if _is_data(cells[r])), len(cells))
+    header = range(first, data)
+    if data < len(cells) and _numbering(cells[data]):  # a 栏次 row (甲 乙 1 2 3 …) under
+        data += 1  # the header numbers its columns: neither header nor data
+        data = next((r for r in range(data, len(cells)) if _is_data(cells[r])), len(cells))
     title = next((t for t in top if not APPENDIX.match(normal(t)) and not
                   UNIT_LINE.match(normal(t)) and _title(t)), "")
-    return Found(_appendix(top), title, range(first, data), data)
+    return Found(_appendix(top), title, header, data)
+
+
+def _numbering(row: list[str]) -> bool:
+    """A row that numbers the columns: its figures are 1, 2, 3, … in order (the labels'
+    columns, if any, 甲 乙 or 栏次)."""
+    figures = [c.strip() for c in row if c.strip() and numbers.parse(c.strip()) is not None]
+    return len(figures) >= 3 and figures == [str(k) for k in range(1, len(figures) + 1)]
 
 
 def recognise(grids: list[Grid], form, source: str, patterns=PERIOD_LABELS) -> dict:
