@@ -18,10 +18,11 @@ fewest plausible changes that make the checks hold) over the candidate explanati
 failures that no candidate explains left unexplained instead of making it infeasible.
 
 Independent parts (explanations sharing neither a failed check nor a cell) are solved
-apart; a part with one candidate needs no solver.  The changes chosen in every part are
-then made together: two that break a check reading cells of both have their parts solved
-as one.  A chosen explanation is a tie when another cover, without it, is exactly as
-good: the cover then names both.
+apart; a part with one candidate needs no solver, one of at most SMALL candidates is
+searched whole (the same optimum, without importing the solver).  The changes chosen in
+every part are then made together: two that break a check reading cells of both have
+their parts solved as one.  A chosen explanation is a tie when another cover, without it,
+is exactly as good: the cover then names both.
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ def _solve_part(cands: list[Candidate], weight, verify) -> list[Chosen]:
         return [Chosen(only)] if any(weight(k) for k in only.keys) else []
     banned: set = set()  # pairs that clash when made together
     for _ in range(50):
-        value, picked = _milp(cands, weight, banned)
+        value, picked = _best(cands, weight, banned)
         chosen = [cands[k] for k in picked]
         clashes = verify(chosen) if verify else []
         if not clashes:
@@ -130,13 +131,49 @@ def _solve_part(cands: list[Candidate], weight, verify) -> list[Chosen]:
         picked = []
     out = []
     for k in picked:
-        alt_value, alt = _milp(cands, weight, banned, without=k)
+        alt_value, alt = _best(cands, weight, banned, without=k)
         rivals = ()
         if alt_value >= value - EPS:
             rivals = tuple(cands[j] for j in alt if j not in picked
                            and cands[j].keys & cands[k].keys)
         out.append(Chosen(cands[k], rivals))
     return out
+
+
+SMALL = 14  # a part of at most this many candidates is searched whole, without a solver
+
+
+def _best(cands: list[Candidate], weight, banned: set, without: int | None = None
+          ) -> tuple[float, list[int]]:
+    """The best cover of one part: every cover enumerated for a small part (the common
+    case: a damage or two touch a handful of candidates), else the MILP — the same
+    objective, the same constraints, so the same optimum."""
+    if len(cands) <= SMALL:
+        return _exhaustive(cands, weight, banned, without)
+    return _milp(cands, weight, banned, without)
+
+
+def _exhaustive(cands: list[Candidate], weight, banned: set, without: int | None = None
+                ) -> tuple[float, list[int]]:
+    """Every set of candidates sharing no failed check and no cell (and no banned pair),
+    depth first; the one of the highest objective (the first found among equals)."""
+    total = 1 + sum(c.cost for c in cands)
+    gains = [sum(float(weight(k)) for k in c.keys) - c.cost / total for c in cands]
+    best: list = [0.0, []]  # choosing nothing
+
+    def go(start: int, keys: frozenset, cells: frozenset, picked: list, value: float):
+        if value > best[0] + EPS:
+            best[0], best[1] = value, list(picked)
+        for j in range(start, len(cands)):
+            c = cands[j]
+            if j == without or keys & c.keys or cells & c.cells or any(
+                    (min(j, p), max(j, p)) in banned for p in picked):
+                continue
+            picked.append(j)
+            go(j + 1, keys | c.keys, cells | c.cells, picked, value + gains[j])
+            picked.pop()
+    go(0, frozenset(), frozenset(), [], 0.0)
+    return best[0], best[1]
 
 
 def _milp(cands: list[Candidate], weight, banned: set, without: int | None = None

@@ -699,12 +699,20 @@ def _row_swaps(results: list, refs: list, period, reads: dict) -> list[tuple]:
     for t, r, _c in refs:
         rows[t].add(r)
     out = []
+    chosen = {}
     for t, found in rows.items():
         table = period.tables[t]
         if len(table.raw) > LONG:
             continue
         totals = table.is_total.to_numpy()
-        units = sorted(r for r in found if not totals[r])[:30]
+        chosen[t] = sorted(r for r in found if not totals[r])[:30]
+    # what every cell of those rows is read by, looked up once
+    more = [(t, r, c) for t, units in chosen.items() for r in units
+            for c in period.tables[t].columns if (t, r, c) not in reads]
+    if more:
+        reads.update(index(results, more))
+    for t, units in chosen.items():
+        table = period.tables[t]
         for ra, rb in itertools.combinations(units, 2):
             override, differ = {}, 0
             for c in table.columns:
@@ -714,36 +722,27 @@ def _row_swaps(results: list, refs: list, period, reads: dict) -> list[tuple]:
                     differ += not _meets(ia, ib)
             if differ < 2:  # one column: an exchange of two cells (_swaps)
                 continue
-            more = [x for x in override if x not in reads]
-            if more:
-                reads.update(index(results, more))
-            fixed = _fixes(override, reads, period)
-            if fixed and _both_rows(fixed, override, reads, ra, rb):
+            fixed = _fixes(override, reads, period, (ra, rb))  # on both rows
+            if fixed:
                 out.append(((t, ra), (t, rb), fixed))
     return out
 
 
-def _both_rows(fixed: list, override: dict, reads: dict, ra: int, rb: int) -> bool:
-    """Some of the fixed checks read row ra, some row rb."""
-    rows = {ref[1] for ref in override for key, _ in reads.get(ref, []) if key in fixed}
-    return ra in rows and rb in rows
-
-
-def _fixes(override: dict, reads: dict, period) -> list | None:
+def _fixes(override: dict, reads: dict, period, rows: tuple = ()) -> list | None:
     """The failed checks that hold with the cells of `override` changed, None when a
-    passing check reading them breaks."""
-    fixed, seen = [], set()
+    passing check reading them breaks — or, given `rows`, when the fixed ones do not read
+    each of them (the failed checks are tried first: most exchanges fix none)."""
+    involved: dict = {}
     for ref in override:
         for key, checks in reads.get(ref, []):
-            if key in seen:
-                continue
-            seen.add(key)
-            ok = _holds_with(checks, key.i, override, period)
-            if checks.status[key.i] == FAIL:
-                if ok:
-                    fixed.append(key)
-            elif not ok:
-                return None
+            involved.setdefault(key, (checks, set()))[1].add(ref[1])
+    fixed = [key for key, (checks, _) in involved.items() if checks.status[key.i] == FAIL
+             and _holds_with(checks, key.i, override, period)]
+    if rows and not all(any(r in involved[k][1] for k in fixed) for r in rows):
+        return None
+    for key, (checks, _) in involved.items():
+        if checks.status[key.i] != FAIL and not _holds_with(checks, key.i, override, period):
+            return None
     return fixed
 
 
