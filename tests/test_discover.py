@@ -382,3 +382,26 @@ def test_a_wrong_total_stays_in_the_written_sum(tmp_path):
     out = CliRunner().invoke(cli, ["check", str(folder), "--checks", str(tmp_path / "form"),
                                    "--format", "plain"])
     assert "ERROR S" in out.output and "128.9" in out.output, out.output
+
+
+def test_blank_bonus_and_penalty_award_nothing(tmp_path):
+    # 加分项/扣分项 left blank where a county earned none: the total score still adds up,
+    # and the written form reads those blanks as 0, so its identity is checked on every row
+    folder = tmp_path / "t"
+    folder.mkdir()
+    rows = ["附件1", "某市考核得分表", "县市区,总得分,排名,项目建设(60分),招商引资(40分),加分项,扣分项",
+            "甲区,95.5,1,58.5,35.0,3,-1", "乙区,90.0,2,55.0,35.0,,", "丙区,81.2,3,50.2,31.0,,",
+            "丁区,77.0,4,45.0,30.0,2,"]
+    (folder / "a.csv").write_text("\n".join(rows) + "\n", encoding="gbk")
+    result = d.discover(folder)
+    assert any(p.kind == "row_identity" and not p.fails for p in result.proposals)
+    d.write(result, tmp_path / "form")
+    fields = yaml.safe_load((tmp_path / "form" / "tables.yaml").read_text(encoding="utf-8"))
+    flags = {f["title"]: f.get("blank_is_zero", False)
+             for r in fields["resources"] for f in r["schema"]["fields"]}
+    assert flags["加分项"] and flags["扣分项"] and not flags["总得分"]
+    out = CliRunner().invoke(cli, ["check", str(folder), "--checks", str(tmp_path / "form"),
+                                   "--format", "json"])
+    import json
+    doc = json.loads(out.output)
+    assert doc["summary"]["errors"] == 0 and doc["summary"]["infos"] == 0, out.output

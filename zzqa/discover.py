@@ -54,6 +54,7 @@ TOTAL_WORDS = {"合计", "全市", "总计", "小计", "全省", "全县", "全�
 PERCENT_HEAD = re.compile(r"率|比重|占.*比|百分比|%|％")
 RANK_HEAD = re.compile(r"排名|名次|位次|排序")
 SCORE_HEAD = re.compile(r"得分|分\)|分）|分数|加分|扣分")
+BONUS = re.compile(r"加分|扣分|奖励分|减分")
 POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
 AMOUNT_HEAD = re.compile(r"面积|投资|金额|亩|平方米|亿|万元|储备|用地|厂房|产值|收入|资金|元")
 TOTAL_HEAD = re.compile(r"合计|小计|总数|总计|总得分|总额")
@@ -83,6 +84,7 @@ class Col:
     integer: bool = False
     max_points: float | None = None
     decimals: int = 0
+    blank_is_zero: bool = False  # 加分项/扣分项 left empty: no points
 
     @property
     def numeric(self) -> bool:
@@ -283,8 +285,11 @@ def _kinds(table: Table) -> None:
         h = np.zeros(n)
         exact = c.kind in ("count", "rank") or (c.kind == "score" and c.integer
                                                 and c.max_points is None)
+        # a bonus or penalty column left blank awards nothing: its blanks are 0
+        c.blank_is_zero = (c.kind == "score" and bool(BONUS.search(norm(c.leaf)))
+                           and any(t == "" for t in c.texts))
         for r, t in enumerate(c.texts):
-            if t in ("-", "/") or (t == "" and table.blank_is_zero):
+            if t in ("-", "/") or (t == "" and (table.blank_is_zero or c.blank_is_zero)):
                 v[r] = 0.0
                 continue
             p = numbers.parse(t.rstrip("%％")) if t else None
@@ -1133,9 +1138,34 @@ class Result:
 def discover(path: Path, flag_max: int = 2) -> Result:
     tables = read(Path(path))
     search = Search(tables, flag_max)
-    proposals = search.run()
+    proposals = _without_shadows(search.run())
     proposals.sort(key=lambda p: (p.table or "~", p.kind, -p.evidence))
     return Result(tables, proposals)
+
+
+def _sum_terms(text: str) -> tuple[str, frozenset] | None:
+    """(target, parts) of a formula "a = b + c + …", None for any other shape."""
+    left, _, right = text.partition(" = ")
+    parts = right.split(" + ")
+    if not right or any(not re.fullmatch(r"[\w.]+", x) for x in [left, *parts]):
+        return None
+    return left, frozenset(parts)
+
+
+def _without_shadows(proposals: list) -> list:
+    """Drop an identity that fails on some rows when another one, holding on every row,
+    has its target and more parts: "总得分 = 项目 + 招商 + 加分" failing only where 扣分 is
+    not 0 is the shadow of "总得分 = 项目 + 招商 + 加分 + 扣分", not a rule with an error."""
+    whole = [(p.table, _sum_terms(p.text)) for p in proposals
+             if p.kind == "row_identity" and not p.fails and _sum_terms(p.text)]
+    out = []
+    for p in proposals:
+        terms = _sum_terms(p.text) if p.kind == "row_identity" and p.fails else None
+        if terms and any(t == p.table and w[0] == terms[0] and terms[1] < w[1]
+                         for t, w in whole):
+            continue
+        out.append(p)
+    return out
 
 
 def report(result: Result) -> str:
@@ -1230,6 +1260,8 @@ def _write_into(result: Result, folder: Path, template: Path) -> list[Path]:
                     f["bareNumber"] = False
                 if c.max_points is not None:
                     f["max_points"] = c.max_points
+                if c.blank_is_zero:
+                    f["blank_is_zero"] = True
                 fields.append(f)
         res = {"name": t.name, "path": t.file if t.period else f"{t.name}.csv",
                "profile": "tabular-data-resource", "title": t.title}

@@ -25,6 +25,7 @@ class Column:
     kind: str
     max_points: float | None = None
     integer: bool = False  # declared `type: integer`: printed values are whole and exact
+    blank_is_zero: bool = False  # a blank cell of this column is 0 (加分项 left empty)
 
     @property
     def numeric(self) -> bool:
@@ -89,7 +90,8 @@ def load(checks_dir: Path) -> Form:
     for i, res in enumerate(src.data["resources"]):
         schema = res["schema"]
         columns = tuple(
-            Column(f["name"], f["title"], f["kind"], f.get("max_points"), f["type"] == "integer")
+            Column(f["name"], f["title"], f["kind"], f.get("max_points"), f["type"] == "integer",
+                   bool(f.get("blank_is_zero", False)))
             for f in schema["fields"]
         )
         names = [c.name for c in columns]

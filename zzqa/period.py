@@ -323,7 +323,7 @@ def _table(raw, spec: TableSpec, match_units: _UnitMatcher) -> Table:
 
 def _numeric(val: np.ndarray, dec: np.ndarray, state: np.ndarray, col,
              spec: TableSpec) -> tuple[Arrays, int]:
-    if spec.blank_is_zero:
+    if spec.blank_is_zero or col.blank_is_zero:  # the table's blanks, or this column's
         state = np.where(state == BLANK, NUMBER, state).astype(np.int8)
     conv = numbers.usual_decimals(dec[state == NUMBER])
     return Arrays(val, state, dec.astype(np.int8), conv, col.exact), conv
