@@ -397,3 +397,12 @@ def test_a_row_numbering_the_columns_is_neither_header_nor_data(workbook):
     wb.save(path)
     report = run(path)
     assert table_findings(report) == table_findings(run(REAL))
+
+
+def test_machine_reports_point_at_the_document_itself(built):
+    # the target is the workbook: its findings' file is that workbook, not a path inside it
+    for fmt in ("sarif", "github", "plain"):
+        result = CliRunner().invoke(cli, ["check", str(built / "简报.xlsx"), "--checks",
+                                          str(CHECKS), "--format", fmt])
+        assert "简报.xlsx/简报.xlsx" not in result.output, fmt
+        assert "简报.xlsx" in result.output

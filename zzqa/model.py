@@ -58,6 +58,15 @@ class Cell:
         return self.address or f"{self.file}:{self.line}:{self.column}"
 
 
+def path_of(target: str, file: str) -> str:
+    """A cell's file as a path: inside the period folder checked, or the document itself
+    when the target is that document (a workbook, a draft)."""
+    import posixpath
+    if posixpath.basename(target.rstrip("/")) == file:
+        return target
+    return posixpath.join(target, file)
+
+
 @dataclass(frozen=True)
 class Value:
     """A value as printed and, where numeric, the closed interval it stands for."""

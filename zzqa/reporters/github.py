@@ -12,9 +12,7 @@ job; the last line is a notice with the totals, so that nothing is silently drop
 
 from __future__ import annotations
 
-import posixpath
-
-from ..model import Report
+from ..model import Report, path_of
 from . import inert
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
@@ -25,7 +23,7 @@ def render(report: Report, width: int | None = None, color: bool = False,
     lines = []
     for f in report.findings:
         c = f.cells[0] if f.cells else None
-        props = {"file": posixpath.join(report.target, c.file) if c else report.target}
+        props = {"file": path_of(report.target, c.file) if c else report.target}
         if c and c.line:
             props["line"] = str(c.line)
         props["title"] = f"{f.rule} {c.unit or ''} {c.column}".strip() if c else f.rule

@@ -14,11 +14,10 @@ escaped (`inert`).
 
 from __future__ import annotations
 
-import posixpath
 import re
 import xml.etree.ElementTree as ET
 
-from ..model import Finding, Report, at_or_above
+from ..model import Finding, Report, at_or_above, path_of
 from . import inert
 
 
@@ -91,7 +90,7 @@ def render(report: Report, width: int | None = None, color: bool = False,
 
 
 def _file(report: Report, f: Finding) -> str:
-    return posixpath.join(report.target, f.cells[0].file) if f.cells else report.target
+    return path_of(report.target, f.cells[0].file) if f.cells else report.target
 
 
 def _name(report: Report, f: Finding) -> str:
@@ -104,7 +103,7 @@ def _name(report: Report, f: Finding) -> str:
 def _details(report: Report, f: Finding) -> str:
     lines = [f"{f.rule} {f.severity}: {f.message}"]
     for c in f.cells:
-        lines.append(f"  {c.address or posixpath.join(report.target, c.file) + f':{c.line}'}"
+        lines.append(f"  {c.address or path_of(report.target, c.file) + f':{c.line}'}"
                      f" {c.column}"
                      + (f" ({c.unit} · {c.label})" if c.unit or c.label else ""))
     if f.read > len(f.cells):

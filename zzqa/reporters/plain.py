@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 
-from ..model import Report
+from ..model import Report, path_of
 from . import inert
 
 
@@ -19,9 +19,11 @@ def render(report: Report, width: int | None = None, color: bool = False,
     lines = []
     for f in report.findings:
         c = f.cells[0] if f.cells else None
-        path = posixpath.join(report.target, c.file) if c else report.target
-        where = (f"{path}:{c.line}:{c.column}" if not c.address else c.address) if c \
-            else f"{path}:0:"
+        path = path_of(report.target, c.file) if c else report.target
+        # a document's cell by its own name after the document ("简报.xlsx:Sheet2!G6")
+        where = (f"{path}:{c.line}:{c.column}" if not c.address else
+                 f"{path}:{c.address}" if not c.address.startswith(c.file) else
+                 f"{posixpath.dirname(path) or '.'}/{c.address}") if c else f"{path}:0:"
         severity = f"WAIVED {f.severity.upper()}" if f.waived else f.severity.upper()
         lines.append(inert(f"{where}: {severity} {f.rule} {f.message}"))
     return "\n".join(lines) + ("\n" if lines else "")

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import posixpath
 
 from .. import __version__
-from ..model import Cell, Finding, Report
+from ..model import Cell, Finding, Report, path_of
 from . import inert
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -110,7 +109,7 @@ def _location(report: Report, cell: Cell | None, f: Finding) -> dict:
         region["startColumn"] = cell.offset
     where = inert(" › ".join(x for x in (cell.unit, cell.label or cell.column) if x))
     return {"physicalLocation": {
-                "artifactLocation": {"uri": _uri(posixpath.join(report.target, cell.file))},
+                "artifactLocation": {"uri": _uri(path_of(report.target, cell.file))},
                 "region": region},
             "logicalLocations": [{"name": where or cell.column, "kind": "element"}]}
 
