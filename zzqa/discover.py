@@ -40,7 +40,6 @@ import csv
 import io
 import math
 import re
-import shutil
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +48,7 @@ import numpy as np
 
 from . import numbers
 from .model import InputError
+from .readers.grid import is_data, is_figure
 
 TOTAL_WORDS = {"合计", "全市", "总计", "小计", "全省", "全县", "全区", "总数"}
 PERCENT_HEAD = re.compile(r"率|比重|占.*比|百分比|%|％")
@@ -129,14 +129,6 @@ class Table:
         return f"{self.units[r]}{cat}"
 
 
-def _cells_numeric(t: str) -> bool:
-    return numbers.parse(t.strip().rstrip("%％")) is not None
-
-
-def _is_data(row) -> bool:
-    return any(_cells_numeric(c) for c in row if c.strip())
-
-
 def from_grid(grid, name: str) -> Table | None:
     """A Grid (readers.grid) as a Table: title, header paths, unit column, data rows."""
     from .readers import grid as grid_mod
@@ -147,13 +139,7 @@ def from_grid(grid, name: str) -> Table | None:
     for t in list(grid.before) + [c for r in cells[: found.data] for c in r if c]:
         if grid_mod.UNIT_LINE.match(grid_mod.normal(t)):
             unit_line = re.sub(r"^单位[:：]\s*", "", t.strip())
-    rows = []
-    for r in range(found.data, len(cells)):
-        if not any(c.strip() for c in cells[r]):
-            continue
-        if not _is_data(cells[r]) and r > found.data and sum(1 for c in cells[r] if c.strip()) == 1:
-            break  # a note under the table
-        rows.append(r)
+    rows = grid_mod.data_rows(cells, found.data)
     if not rows:
         return None
     head = [labels[k] for k in range(len(labels))]
@@ -178,7 +164,7 @@ def from_csv(path: Path) -> Table | None:
 
 def _text_col(values) -> bool:
     filled = [t for t in values if t]
-    return bool(filled) and sum(not _cells_numeric(t) and t not in "-/" for t in filled) \
+    return bool(filled) and sum(not is_figure(t) and t not in "-/" for t in filled) \
         >= 0.6 * len(filled)
 
 
@@ -196,7 +182,7 @@ def _build(name, title, appendix, file, where, unit_line, head, body, address, p
     # a row with figures but no unit label belongs to the unit above (merged label)
     units = list(columns[unit_k])
     for r in range(1, len(units)):
-        if not units[r] and _is_data(body[r]):
+        if not units[r] and is_data(body[r]):
             units[r] = units[r - 1]
     total = np.array([norm(u) in TOTAL_WORDS for u in units], dtype=bool)
     cols: list[Col] = []
@@ -236,7 +222,7 @@ def _city_wide(table: Table) -> None:
         if c.kind in ("unit", "category"):
             continue
         first = c.texts[units[0]]
-        if first and _cells_numeric(first) and not any(c.texts[r] for r in units[1:]) \
+        if first and is_figure(first) and not any(c.texts[r] for r in units[1:]) \
                 and c.texts[t] in ("", first):
             c.texts[t] = first
             c.texts[units[0]] = ""
@@ -1213,9 +1199,8 @@ def _dump(data) -> str:
 
 def write(result: Result, folder: Path, checks_template: Path | None = None) -> list[Path]:
     """tables.yaml, units.yaml and rules/*.yaml for the discovered form, written into a
-    new (or empty) folder whole: into a temporary folder beside it first, then moved in,
-    so that a failure leaves nothing half-written."""
-    import tempfile
+    new (or empty) folder whole (files.write_all: nothing half-written)."""
+    from .files import write_all
     folder = Path(folder)
     if not result.tables:
         raise InputError(folder, "no table with figures was found: no form to write")
@@ -1223,19 +1208,12 @@ def write(result: Result, folder: Path, checks_template: Path | None = None) -> 
         raise InputError(folder, "exists and is not an empty folder: write the form into a "
                          "new one")
     template = checks_template or _template()  # before anything is written
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=".zzqa-discover-") as tmp:
-        aside = Path(tmp) / "form"
-        written = _write_into(result, aside, template)
-        if folder.exists():
-            folder.rmdir()  # empty, checked above
-        shutil.move(aside, folder)
-    return [folder / p.relative_to(aside) for p in written]
+    return write_all(folder, _form(result, template))
 
 
-def _write_into(result: Result, folder: Path, template: Path) -> list[Path]:
+def _form(result: Result, template: Path) -> dict[str, str]:
+    """The form's files, by their path in the form folder."""
     from .units import normalise
-    (folder / "rules").mkdir(parents=True, exist_ok=True)
     resources = []
     spellings: dict[str, set] = {}
     totals: set = set()
@@ -1303,24 +1281,21 @@ def _write_into(result: Result, folder: Path, template: Path) -> list[Path]:
         if alias:
             e["aliases"] = alias
         units.append(e)
-    written = []
-    for name, text in (("tables.yaml", tables_yaml),
-                       ("units.yaml", "# Discovered row labels (one canonical unit each).\n"
-                        + _dump({"units": units}))):
-        (folder / name).write_text(text, encoding="utf-8")
-        written.append(folder / name)
-    for src, dst in ((template / "rules" / "schema.yaml", folder / "rules" / "schema.yaml"),
-                     (template / "prose.yaml", folder / "prose.yaml")):
-        if src.exists():
-            shutil.copy(src, dst)
-            written.append(dst)
+    out = {"tables.yaml": tables_yaml,
+           "units.yaml": "# Discovered row labels (one canonical unit each).\n"
+           + _dump({"units": units})}
+    out.update(_template_files(template))
     for t in [*result.tables, None]:
         text = _rules_yaml(result, t)
         if text:
-            path = folder / "rules" / f"{t.name if t else 'cross'}.yaml"
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
-    return written
+            out[f"rules/{t.name if t else 'cross'}.yaml"] = text
+    return out
+
+
+def _template_files(template: Path) -> dict[str, str]:
+    """What every form starts from: zzqa's schema rules and prose recognisers."""
+    return {name: (template / name).read_text(encoding="utf-8")
+            for name in ("rules/schema.yaml", "prose.yaml") if (template / name).exists()}
 
 
 PREFIXES = {"sum_total": "S", "row_identity": "R", "ratio": "P", "rank": "K", "bound": "B",
@@ -1413,23 +1388,11 @@ def init(folder: Path, checks_template: Path | None = None) -> list[Path]:
         raise InputError(folder, "holds a form already (tables.yaml or rules/): zzqa init "
                          "writes over nothing")
     template = checks_template or _template()  # before anything is written
-    (folder / "rules").mkdir(parents=True, exist_ok=True)
-    files = {
-        "tables.yaml": INIT_TABLES, "units.yaml": INIT_UNITS,
-        "rules/example.yaml": INIT_RULES,
-    }
-    out = []
-    for name, text in files.items():
-        p = folder / name
-        if not p.exists():
-            p.write_text(text, encoding="utf-8")
-        out.append(p)
-    for src, dst in ((template / "rules" / "schema.yaml", folder / "rules" / "schema.yaml"),
-                     (template / "prose.yaml", folder / "prose.yaml")):
-        if src.exists() and not dst.exists():
-            shutil.copy(src, dst)
-            out.append(dst)
-    return out
+    from .files import write_all
+    texts = {"tables.yaml": INIT_TABLES, "units.yaml": INIT_UNITS,
+             "rules/example.yaml": INIT_RULES, **_template_files(template)}
+    write_all(folder, {n: t for n, t in texts.items() if not (folder / n).exists()})
+    return [folder / n for n in texts]
 
 
 INIT_TABLES = """\

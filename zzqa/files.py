@@ -70,3 +70,22 @@ def read(path: Path, what: str, inside: Path | None = None) -> bytes:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
+
+
+def write_all(folder: Path, texts: dict[str, str]) -> list[Path]:
+    """Write files (a path relative to `folder` -> its text, UTF-8) into the folder: every
+    one written aside first, in a temporary folder inside it, then moved into place, so
+    that a failure while writing leaves none of them half-written.  The paths written."""
+    import shutil
+    import tempfile
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".zzqa-") as tmp:
+        for name, text in texts.items():
+            aside = Path(tmp) / name
+            aside.parent.mkdir(parents=True, exist_ok=True)
+            aside.write_text(text, encoding="utf-8", newline="")
+        for name in texts:
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(Path(tmp) / name), str(folder / name))
+    return [folder / name for name in texts]

@@ -10,13 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 import yaml
 
 from . import readers
+from .files import write_all
 from .model import InputError
 
 PERIOD = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -61,12 +60,7 @@ def write(path: Path, into: Path, form, period: str | None, force: bool) -> list
     if clash and not force:
         raise InputError(into / clash[0], "exists: zzqa import writes over nothing without "
                          "--force")
-    into.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=into, prefix=".zzqa-import-") as tmp:
-        for f, text in files.items():  # every file written aside first, then moved in
-            (Path(tmp) / f).write_text(text, encoding="utf-8", newline="")
-        for f in files:
-            shutil.move(str(Path(tmp) / f), str(into / f))
+    write_all(into, files)
     return sorted(files)
 
 

@@ -73,9 +73,29 @@ def normal(text: str, patterns: tuple = PERIOD_LABELS) -> str:
     return t
 
 
-def _is_data(row: list[str]) -> bool:
-    """A row of the data: some cell is a plain number (a header's "(180分)" is not)."""
-    return any(numbers.parse(c.strip().rstrip("%")) is not None for c in row if c.strip())
+def is_figure(text: str) -> bool:
+    """A cell printing a plain number (85.4%, 1043.1; a header's "(180分)" is not)."""
+    return numbers.parse(text.strip().rstrip("%％")) is not None
+
+
+def is_data(row: list[str]) -> bool:
+    """A row of the data: some cell is a figure."""
+    return any(is_figure(c) for c in row if c.strip())
+
+
+def data_rows(cells: list, start: int, columns=None) -> list[int]:
+    """The rows of a table's data from `start` (the cells of `columns` read, or every one):
+    empty rows skipped, and a row of one text that is no data — a note under the table,
+    "注：…" — ends them."""
+    out = []
+    for r in range(start, len(cells)):
+        texts = [cells[r][k] for k in (range(len(cells[r])) if columns is None else columns)]
+        if not any(t.strip() for t in texts):
+            continue
+        if not is_data(cells[r]) and r > start and sum(1 for t in texts if t.strip()) == 1:
+            break
+        out.append(r)
+    return out
 
 
 LEADING = re.compile(r"^附件(\d{1,2})[:：、.．]?(?=\S)")  # "附件2 全市…" as one line
@@ -113,15 +133,15 @@ def locate(grid: Grid) -> Found:
     # leading rows of one text (附件N, the title, the 单位 line) belong to the title block
     while first < len(cells):
         texts = [c for c in cells[first] if c.strip()]
-        if len(set(texts)) > 1 or _is_data(cells[first]):
+        if len(set(texts)) > 1 or is_data(cells[first]):
             break
         top += texts[:1]
         first += 1
-    data = next((r for r in range(first, len(cells)) if _is_data(cells[r])), len(cells))
+    data = next((r for r in range(first, len(cells)) if is_data(cells[r])), len(cells))
     header = range(first, data)
     if data < len(cells) and _numbering(cells[data]):  # a 栏次 row (甲 乙 1 2 3 …) under
         data += 1  # the header numbers its columns: neither header nor data
-        data = next((r for r in range(data, len(cells)) if _is_data(cells[r])), len(cells))
+        data = next((r for r in range(data, len(cells)) if is_data(cells[r])), len(cells))
     title = next((t for t in top if not APPENDIX.match(normal(t)) and not
                   UNIT_LINE.match(normal(t)) and _title(t)), "")
     return Found(_appendix(top), title, header, data)
@@ -294,14 +314,7 @@ def frame(grid: Grid, found: Found, ids: list, spec, source: str = ""
                 cells[totals[0]][k] = grid.cells[a][b]
     if grid.merged is None:
         _unmerge(grid, cells, found, ids, labels, totals, key, spec.blank_is_zero)
-    rows = []
-    for r in range(found.data, len(cells)):
-        texts = [cells[r][k] for k in range(len(ids)) if ids[k] is not None]
-        if not any(t.strip() for t in texts):
-            continue
-        if not _is_data(cells[r]) and r > found.data and sum(1 for t in texts if t.strip()) == 1:
-            break  # a note under the table ("注：…")
-        rows.append(r)
+    rows = data_rows(cells, found.data, [k for k in range(len(ids)) if ids[k] is not None])
     data = {name: [cells[r][k].strip() for r in rows] for k, name in enumerate(ids)
             if name is not None}
     return pd.DataFrame(data, columns=[c.name for c in spec.columns], dtype=str), rows
@@ -317,11 +330,11 @@ def _unmerge(grid: Grid, cells, found: Found, ids: list, labels: set, totals: li
     holding the whole total is nothing odd)."""
     data = range(found.data, len(cells))
     for r in data:
-        if r > found.data and not cells[r][key].strip() and _is_data(cells[r]):
+        if r > found.data and not cells[r][key].strip() and is_data(cells[r]):
             cells[r][key] = cells[r - 1][key]
     if not totals or blank_is_zero:
         return
-    units = [r for r in data if r not in totals and _is_data(cells[r])]
+    units = [r for r in data if r not in totals and is_data(cells[r])]
     for k, name in enumerate(ids):
         if name is None or name in labels or len(units) < 2:
             continue
