@@ -351,5 +351,5 @@ def printed(period: Period, form: Form) -> Printed:
         tables.append(PrintedTable(name, label, t.file, spec.unit_of_measure,
                                    tuple((c, titles.get(c, c)) for c in cols),
                                    tuple(zip(lines, map(tuple, cells), strict=True)),
-                                   len(t.raw) - n))
+                                   len(t.raw) - n, t.where))
     return Printed(tuple(tables), period.prose, period.prose_file)

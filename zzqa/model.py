@@ -181,6 +181,7 @@ class PrintedTable:
     columns: tuple[tuple[str, str], ...]  # (column id, header path "A › B") in file order
     rows: tuple[tuple[int, tuple[str, ...]], ...]  # (line, cells as printed)
     more: int = 0  # rows not carried (a long synthetic table)
+    where: str = ""  # where it was read, when not its file ("book.xlsx, Sheet3")
 
 
 @dataclass(frozen=True)

@@ -103,7 +103,8 @@ def _table(t: PrintedTable, by_cell: dict, suspects: dict) -> dict:
                         suspect.suggested else None,
                         "numeric": column != "unit"})
         rows.append({"line": line, "cells": out})
-    return {"name": t.name, "title": t.title, "file": t.file, "unit": t.unit_of_measure,
+    return {"name": t.name, "title": t.title, "file": t.where or t.file,
+            "unit": t.unit_of_measure,
             "header": header, "rows": rows, "more": t.more, "marked": marked}
 
 
