@@ -90,3 +90,35 @@ def test_a_systematic_bound_does_not_pin_a_lost_score(tmp_path):
     low, high = (float(x) for x in v002["message"].split("between ")[1].split(":")[0]
                  .split(" and "))
     assert low <= 50.5 <= high
+
+
+def test_a_value_only_likely_is_not_claimed(tmp_path):
+    # 合计 科技创新 57.12: its row (617.38 = 525.57 + 57.12 + 34.69), the column sum and
+    # 1-9 月 合计 each pin it to within a unit of 57.12 or 57.13 — with every cell anywhere
+    # in its rounding, 57.13 is the likelier (64%), but the bulletin printed 57.12: no claim
+    doc = blanked(tmp_path, "a2_investment.csv", "525.57,57.12,", "525.57,,")
+    (v002,) = [f for f in doc["findings"] if f["rule"] == "V002"]
+    assert "put it between 57.12 and 57.135" in v002["message"]
+    assert v002["suggestion"] is None and v002["severity"] == "warning"
+
+
+def test_the_likeliest_printed_value():
+    from fractions import Fraction
+
+    from zzqa.kinds.blank import likeliest
+    unit = 10**6  # numbers.SCALE 6: a cent is 10**4
+    cent = unit // 100
+    # one identity of two 2-decimal parts: a triangle over [x - 1 cent, x + 1 cent], three
+    # quarters of it within half a cent of x
+    var = Fraction(2 * cent * cent, 12)
+    value, p = likeliest(Fraction(99 * cent), Fraction(101 * cent), [(Fraction(100 * cent), var)],
+                         cent)
+    assert value == 100 * cent and 0.70 < p < 0.85
+    # a sum of counts gives one value exactly; a ratio of counts a point
+    assert likeliest(Fraction(0), Fraction(10 * unit), [(Fraction(3 * unit), 0)], unit) == (
+        3 * unit, 1.0)
+    assert likeliest(Fraction(5 * unit), Fraction(5 * unit), [], unit) == (5 * unit, 1.0)
+    # no identity: each printed value of the interval alike
+    value, p = likeliest(Fraction(0), Fraction(4 * unit), [], unit)
+    assert p == 0.25
+    assert likeliest(Fraction(2), Fraction(1), [], unit) is None

@@ -14,9 +14,10 @@ check that reads it: the column sum, the row identity, the percentage.  A gate t
 then has checked less than it says.
 
 Where the checks the blank switched off pin its value — each solved for the cell with the
-others as printed, their common interval no wider than two units of the column's last
-place — the finding says what the cell should hold (a deductive imputation, as R's
-`deductive` does for linear restrictions), as its suggestion.
+others as printed, their common interval leaving one printed value, or one at least 75%
+likely when the other cells' roundings are spread evenly — the finding says what the cell
+should hold (a deductive imputation, as R's `deductive` does for linear restrictions), as
+its suggestion.
 
 ## Example
 附件2 醴陵市 `done_total` (101.74) left blank: R201 and P201 for 醴陵市 and the column sum
@@ -26,6 +27,7 @@ cannot be evaluated; the blank cell is reported, naming them, with the value the
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -33,10 +35,15 @@ import numpy as np
 from .. import numbers
 from ..checks import FAIL, UNEVALUABLE, Discrepancy, Listed
 from ..i18n import N_
+from ..model import LOOSE
 from ..numbers import BLANK
-from ..precision import suggest
 
 INF = Fraction(10**30)
+# how likely a value must be for the checks to "imply" it: blanking each of the real
+# bulletin's 1,280 numbers in turn, 789 values were claimed at this chance or above, 783
+# of them the printed value; the other six are cells printed a unit off their own row and
+# column (80.63 where both give 80.64).  Between 0.5 and 0.75, 12 of 17 were right.
+CLAIM = 0.75
 
 PREFIX = "V"
 STAGE = "derived"
@@ -151,26 +158,32 @@ def _missing(checks, i: int, seen: dict) -> int:
     return seen[key]
 
 
-def interval(ref, pairs: list, period, seen: dict | None = None):
+def interval(ref, pairs: list, period, seen: dict | None = None, spread: list | None = None):
     """What the checks the blank left unevaluated say of it: each whose other cells all
     hold a value solved for the cell (the others read as printed; a systematic bound
     relaxed to what its column prints, as blame reads it: zzqa/locate.py), their common
     interval met with the column's domain (scaled Fractions); None where they say nothing
-    or contradict each other."""
-    from ..checks import Reader
+    or contradict each other.  With `spread`, each linear check's (centre, variance) of the
+    value it implies is added to it (`_variance`)."""
+    from ..checks import Linear, Reader
     from ..locate import Relaxed, _is_systematic
     lo, hi, used = -INF, INF, 0
+    reader = Reader(period)
     for checks, i in pairs:
         if _missing(checks, i, {} if seen is None else seen) != 1:
             continue  # another value is missing too: this check pins neither
-        if _is_systematic(checks):  # the rule or a header is wrong, as blame reads it:
+        systematic = _is_systematic(checks)
+        if systematic:  # the rule or a header is wrong, as blame reads it:
             if len({(r.table.name, r.column) for r in checks.reads}) != 1:
                 continue  # says nothing of one cell
             checks = Relaxed(checks)  # a bound up to what the column prints (65 > "60分")
-        need = checks.solve(i, ref, Reader(period))
+        need = checks.solve(i, ref, reader)
         if need is None:
             continue
         lo, hi, used = max(lo, need[0]), min(hi, need[1]), used + 1
+        if (spread is not None and not systematic and isinstance(checks, Linear)
+                and checks.relation == "=" and abs(need[0]) < INF and abs(need[1]) < INF):
+            spread.append(((need[0] + need[1]) / 2, _variance(checks, i, ref, reader)))
     col = period.tables[ref[0]].spec.column(ref[2])
     if used and col.minimum is not None:  # a count, an amount is never negative
         lo = max(lo, Fraction(col.minimum * numbers.UNIT))
@@ -179,16 +192,79 @@ def interval(ref, pairs: list, period, seen: dict | None = None):
     return lo, hi
 
 
+def _variance(checks, i: int, ref, reader) -> Fraction:
+    """How far the value an identity implies for the cell may stray from its centre: each
+    other cell's true value lies anywhere in its printed interval (a uniform spread of
+    variance width²/12), and the cell is their sum scaled by its own coefficient."""
+    owner = next(c for op, c in checks.terms if op.reads(i, ref))
+    total = 0
+    for op, c in checks.terms:
+        rows = np.atleast_1d(np.asarray(op.rows[i]))
+        rows = rows[rows >= 0]
+        if op.table.name == ref[0] and op.column == ref[2]:
+            rows = rows[rows != ref[1]]
+        if not len(rows):
+            continue
+        a = op.table.arrays(op.column)
+        low, high = a.bounds(LOOSE, rows)
+        width = (high - low)[a.state[rows] == numbers.NUMBER].astype(object)
+        total += c * c * int((width * width).sum())
+    return Fraction(total, 12 * owner * owner)
+
+
+def likeliest(lo: Fraction, hi: Fraction, spread: list, step: int
+              ) -> tuple[Fraction, float] | None:
+    """The printed value (a multiple of `step`) the cell most likely held, and how likely:
+    the identities' implied values (each a centre and a variance: the spread of a sum of
+    the other cells' roundings, taken as normal) combined, within [lo, hi] where every
+    check holds, and the chance of each printed value's rounding interval.  Without an
+    identity every value of [lo, hi] is as likely.  None when [lo, hi] is empty."""
+    if hi < lo:
+        return None
+    if hi == lo:  # a ratio of counts, a rank: one value
+        return round(lo / step) * step, 1.0
+    exact = [m for m, v in spread if v == 0]
+    if exact:  # a sum of counts: the one value it gives
+        m = exact[0]
+        return (round(m / step) * step, 1.0) if lo <= m <= hi else None
+    if spread:
+        weight = sum(1 / v for _, v in spread)
+        mean = float(sum(m / v for m, v in spread) / weight)
+        sd = math.sqrt(float(1 / weight))
+        mass = lambda a, b: (_phi((float(b) - mean) / sd)  # noqa: E731
+                             - _phi((float(a) - mean) / sd))
+    else:
+        mass = lambda a, b: float(b - a)  # noqa: E731
+    whole = mass(lo, hi)
+    if whole <= 0:
+        return None
+    half = Fraction(step, 2)
+    first = round(lo / step) * step
+    best = None
+    value = first
+    while value - half <= hi:
+        p = mass(max(lo, value - half), min(hi, value + half)) / whole
+        if best is None or p > best[1]:
+            best = (value, p)
+        value += step
+    return best
+
+
+def _phi(z: float) -> float:
+    return 0.5 * (1 + math.erf(z / math.sqrt(2)))
+
+
 def implied(ref, pairs: list, period, seen: dict | None = None
             ) -> tuple[str | None, str | None, str | None, bool]:
     """What the checks say of a blank cell (`interval`), as printed: the interval's ends,
-    rounded outwards, and when it is no wider than two units of the column's last place,
-    the value printed at the column's decimals nearest its centre (a deductive imputation:
-    the checks imply it, and the ends say how closely) — when its centre is within a
-    quarter unit of that value, else the ends alone.  (value, low, high, not zero); None
-    where the checks say nothing or contradict each other, and no value where the column
-    prints none; `not zero` when the checks leave no room for 0."""
-    found = interval(ref, pairs, period, seen)
+    rounded outwards, and the value printed at the column's decimals that the checks imply
+    (a deductive imputation: the ends say how closely) — the one printed value whose
+    rounding reaches into the interval, or the likeliest when it is CLAIM likely
+    (`likeliest`), else the ends alone.  (value, low, high, not zero); None where the
+    checks say nothing or contradict each other, and no value where the column prints
+    none; `not zero` when the checks leave no room for 0."""
+    spread: list = []
+    found = interval(ref, pairs, period, seen, spread)
     if found is None:
         return None, None, None, False
     lo, hi = found
@@ -213,11 +289,11 @@ def implied(ref, pairs: list, period, seen: dict | None = None
     last -= step if last - half == hi and hi > lo else 0
     if len(numbers_at) and first == last:  # one printed value holds all the checks allow
         value = numbers.fmt(int(first), usual)
-    elif len(numbers_at) and hi - lo <= 2 * step:
-        # else one value only when the centre of what the checks allow clearly rounds to
-        # it (within a quarter unit): [4.0072, 4.022] leaves 4.01 and 4.02 alike
-        centre = (lo + hi) / 2
-        nearest = round(centre / step) * step
-        if 4 * abs(centre - nearest) <= step:
-            value = suggest(lo, hi, usual)
+    elif len(numbers_at):
+        # else one value only when it is all but certain: the identities' implied values
+        # combined, each other cell anywhere in its rounding — [80.63, 80.65] from a row
+        # of two 2-decimal parts leaves 80.63 and 80.65 a quarter of the chance: no claim
+        found = likeliest(lo, hi, spread, step)
+        if found is not None and found[1] >= CLAIM:
+            value = numbers.fmt(int(found[0]), usual)
     return (value + pct if value else None), low, high, lo > 0 or hi < 0
