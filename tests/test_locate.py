@@ -345,3 +345,45 @@ def test_two_units_rows_exchanged_whole(tmp_path, baseline):
            for s in new_suspects(check(folder), baseline)}
     assert got == {("unit", "芦淞区", "荷塘区", "two rows swapped"),
                    ("unit", "荷塘区", "芦淞区", "two rows swapped")}
+
+
+@pytest.mark.parametrize("edit, where, suggested", [
+    # 醴陵市 人才 65 typed 66: the row sum alone fails, and a one-digit slip of any score of
+    # the row could explain it (a tie); every other unit prints 65, so that cell comes first
+    (("a1_scores.csv", "50.5,65,50,58.59", "50.5,66,50,58.59"),
+     ("a1_scores.csv", 8, "talent"), "65"),
+    # 攸县 重大产业 123.79 typed 173.79: 园区工作 58.50 as a slip of 8.50 explains the row
+    # sum as well, but no 园区工作 score is near 8.5
+    (("a1_scores.csv", "818.88,8,123.79", "818.88,8,173.79"),
+     ("a1_scores.csv", 9, "major_industry"), "123.79"),
+    # 攸县 规划引领 49 typed 40: 重大产业 123.79 as a transposition of 132.79 explains it
+    # too, but 40 is far below the column's 49s and 50s
+    (("a1_scores.csv", "49.88,65,49,58.50", "49.88,65,40,58.50"),
+     ("a1_scores.csv", 9, "planning"), "49"),
+])
+def test_a_tie_lists_first_what_its_column_makes_likely(tmp_path, baseline, edit, where,
+                                                        suggested):
+    first, *rest = new_suspects(check(damaged(tmp_path, edit)), baseline)
+    assert first.confidence == "tie" and rest  # still a tie: the checks cannot tell
+    assert ((first.cell.file, first.cell.line, first.cell.column), first.suggested) == (
+        where, suggested)
+
+
+def test_a_suggestion_is_printed_as_its_column_prints(tmp_path, baseline):
+    # 天元区 产品 完成率 93.1% typed 93.6%: 6.18 -> "6.148" (a dropped digit) would fit the
+    # ratio, but no cell of the column shows three decimals; nor is 93.6% a slip of "93%"
+    # (".6" is two keys, not one extra digit)
+    report = check(damaged(tmp_path, ("a4_city_five_batches.csv", "5.75,93.1%", "5.75,93.6%")))
+    suggested = {(s.cell.column, s.suggested) for s in new_suspects(report, baseline)}
+    assert ("product_pct", "93.0%") in suggested or ("product_pct", "93.1%") in suggested
+    assert not any(text.rstrip("%").partition(".")[2][2:] for _, text in suggested if text)
+    assert ("product_pct", "93%") not in suggested
+
+
+def test_typicality_is_a_ratio_of_densities():
+    p = period.load(REAL, FORM)
+    talent = ("a1", 6, "talent")  # 醴陵市, 65 like every other unit
+    assert locate._typical(p, talent, "66", "65") > 5
+    assert locate._typical(p, talent, "65", "66") < 1 / 5
+    assert locate._typical(p, ("a2", 0, "plan_total"), "1043.1", "1034.1") == 1.0  # 合计
+    assert locate._typical(p, talent, "66", "60…70") == 1.0  # a range says nothing
