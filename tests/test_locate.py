@@ -387,3 +387,14 @@ def test_typicality_is_a_ratio_of_densities():
     assert locate._typical(p, talent, "65", "66") < 1 / 5
     assert locate._typical(p, ("a2", 0, "plan_total"), "1043.1", "1034.1") == 1.0  # 合计
     assert locate._typical(p, talent, "66", "60…70") == 1.0  # a range says nothing
+
+
+def test_a_tie_member_without_a_slip_keeps_its_percent_sign(tmp_path, baseline):
+    # 株洲经开区 1-9 月完成投资 合计 81.59 typed 81.55: only the percentage fails (the row
+    # holds within the rounding of 25.7); the slip 81.55 -> 81.59 comes before the rate
+    # 96.0% recomputed (no slip), and a recomputed rate is printed as a rate
+    report = check(damaged(tmp_path, ("a2_investment.csv", "32.57,81.59,", "32.57,81.55,")))
+    first, *rest = new_suspects(report, baseline)
+    assert (first.cell.column, first.suggested, first.confidence) == (
+        "done_total", "81.59", "tie")
+    assert ("pct_total", "95.9%") in {(s.cell.column, s.suggested) for s in rest}

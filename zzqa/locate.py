@@ -33,6 +33,7 @@ INF = Fraction(10**30)
 LONG = 200  # a failed check reading more cells than this does not make each a candidate
 STRONG = 0.25  # a typing slip this unlikely by chance (locate._chance) pins the value
 RIVAL = 10  # a slip within this factor of the likeliest is as good: a tie
+SAYS = 2  # a density ratio of a column's values (locate._typical) that says something
 # patterns that are typing errors of the printed text itself (evidence for the suggestion)
 TYPING = ("transposed digits", "dropped digit", "extra digit", "mistyped digit",
           "shifted decimal point", "unit scale (万)", "truncated instead of rounded")
@@ -785,7 +786,8 @@ def _typical(period, ref, printed: str, suggested: str | None) -> float:
     the printed last place).  A prior on the cell's true value, the other half of the evidence
     a slip leaves: 8.50 is as likely a slip of 58.50 as 40 of 49, but a 园区工作 score
     column near 55 makes the first unlikely.  1 for a total row, a range, or a column of
-    fewer than four other values; clipped to [1/1000, 1000]."""
+    fewer than four other values, or a ratio within a factor of SAYS (the kernel's noise);
+    clipped to [1/1000, 1000]."""
     table = period.tables[ref[0]]
     own, fix = numbers.parse(printed.rstrip("%")), numbers.parse((suggested or "").rstrip("%"))
     if own is None or fix is None or bool(table.is_total.iloc[ref[1]]):
@@ -813,7 +815,10 @@ def _typical(period, ref, printed: str, suggested: str | None) -> float:
     d_own, d_fix = density(x), density(y)
     if d_own <= 0:
         return 1000.0 if d_fix > 0 else 1.0
-    return float(min(max(d_fix / d_own, 1e-3), 1e3))
+    ratio = d_fix / d_own
+    if 1 / SAYS < ratio < SAYS:  # a factor under two is the kernel's noise, not evidence
+        return 1.0
+    return float(min(max(ratio, 1e-3), 1e3))
 
 
 def _log(values: np.ndarray) -> np.ndarray:
@@ -965,15 +970,16 @@ def _suggest(printed: str, interval, conv: int, half: int, mistyped: bool = True
                                                abs(f[0] - centre)))
         text = text or numbers.fmt(value, max(conv, own.decimals))
         return text + ("%" if printed.endswith("%") else "")
+    pct = "%" if printed.endswith("%") else ""
     if abs(lo) < INF and abs(hi) < INF and hi - lo <= 2 * step:
-        return numbers.fmt(round((lo + hi) / 2 / step) * step, conv)
+        return numbers.fmt(round((lo + hi) / 2 / step) * step, conv) + pct
     first = -((-(lo - half)) // step) * step  # printed values whose interval meets [lo, hi]
     last = ((hi + half) // step) * step
     if abs(lo) >= INF:
-        return f"≤ {numbers.fmt(int(last), conv)}"
+        return f"≤ {numbers.fmt(int(last), conv)}{pct}"
     if abs(hi) >= INF:
-        return f"≥ {numbers.fmt(int(first), conv)}"
-    return f"{numbers.fmt(int(first), conv)}…{numbers.fmt(int(last), conv)}"
+        return f"≥ {numbers.fmt(int(first), conv)}{pct}"
+    return f"{numbers.fmt(int(first), conv)}{pct}…{numbers.fmt(int(last), conv)}{pct}"
 
 
 def _most_decimals(table, column: str) -> int:
@@ -1034,7 +1040,7 @@ def pattern(printed: str, suggested: str | None) -> str | None:
     if not suggested or suggested[0] in "≥≤":
         return None
     if "…" in suggested:
-        return _shifted(printed, *suggested.rstrip("%").split("…"))
+        return _shifted(printed, *suggested.replace("%", "").split("…"))
     a, b = printed.rstrip("%"), suggested.rstrip("%")
     da, db = a.replace(".", ""), b.replace(".", "")
     if da != db and sorted(da) == sorted(db) and len(da) == len(db):
