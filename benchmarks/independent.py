@@ -36,11 +36,47 @@ when its cell is no baseline suspect's cell.  Per run:
                      its `suggestion`, rounded to the old text's decimals, equals it -- or,
                      when null and the finding lists that cell alone, its message prints
                      the old value (a number with no more decimals than the old text that
-                     equals it, or two adjacent numbers both rounding to it);
+                     equals it, or two adjacent numbers both rounding to it) -- or the
+                     first new suspect is the blank cell and suggests the old value (a
+                     table reading its blanks as 0: the blank is a suspect like any cell);
   suggestion right   the first new suspect is a damaged cell and its `suggested` equals that
                      cell's old text numerically (lost value: the `suggestion` route above);
   silent             the whole report except `target` equals the baseline's.
 Damages no check could see are counted all the same: these are raw figures.
+
+Decidable.  Some damages no consistency check can see, so the table also counts each kind
+over its *decidable* runs.  A run's decidability is defined only through zzqa's verdicts
+on other damages of a single cell (probes: the period with just that one cell changed,
+run and compared with the baseline as above), never through the run's own report (its
+suspects, V002 or anything else), so it does not depend on what it is used to judge.
+A *new error* is a new finding (as above) of severity error; a warning does not count.
+  exchanged rows     (cells a and b of one column exchanged) decidable when a probe setting
+                     a ALONE to b's text (b unchanged), or one setting b ALONE to a's text,
+                     gives a new error from a rule that is not a column sum.  A column sum
+                     is a rule of kind `sum_total` (its kind from the `rules` section of the
+                     probe's JSON): the unit rows of a column add up to its total row
+                     (appendix 8: per category).  A column sum is symmetric, so an exchange
+                     within a column that only its sum reads changes nothing any check
+                     reads.  Two probes per run.
+  lost value         (a cell left blank) decidable when the checks pin the printed value
+                     and exclude 0: with d the old text's decimals and u = 10**-d, each of
+                     the probes old - u, old + u and 0, printed like the old text (its
+                     decimals and its "%"), gives a new error.  old - u is left out when it
+                     is negative (only a negative old value, e.g. 扣分项 -2: then the probes
+                     are -1 and 0 alone), a probe printing the same text as another is run
+                     once (old = u: old - u is 0), and a run whose old value is 0 is not
+                     decidable (no probe is run); otherwise two or three probes per run.
+                     Nor is a cell whose blank the form reads as 0 (checks/tables.yaml
+                     `blank_is_zero`: appendix 5): there a blank is a
+                     printed 0, its loss a digit typed as 0, and no blank is left to impute.
+  the three others   (shifted decimal, transposed digits, mistyped digit) every run counts
+                     as decidable, no probe is run: their decidable columns repeat the raw
+                     ones.
+  decidable                 decidable runs;
+  detected of decidable     decidable runs with detected (any) true;
+  named first of decidable  decidable runs with named first true.
+--misses lists every run not named first; a decidable one is marked DECIDABLE and says
+which probe made it so, an undecidable one of the two kinds says why it is not.
 """
 
 import argparse
@@ -272,11 +308,22 @@ def score(kind, damage, report, base):
             x.get("suggestion") is not None and same_value(x["suggestion"], old, True)
             for x in naming
         )
-        r["named_first"] = r["suggestion_right"] or any(
-            x.get("suggestion") is None
-            and fkey(x)[1] == (cell,)
-            and message_gives(x["message"], old)
-            for x in naming
+        # or, where a blank reads as 0 (a table whose blanks mean none), as any other
+        # damage: the first new suspect is the blank cell and suggests the old value
+        by_suspect = (
+            first is not None
+            and skey(first) == cell
+            and same_value(first.get("suggested"), old, False)
+        )
+        r["named_first"] = (
+            r["suggestion_right"]
+            or by_suspect
+            or any(
+                x.get("suggestion") is None
+                and fkey(x)[1] == (cell,)
+                and message_gives(x["message"], old)
+                for x in naming
+            )
         )
         r["why"] = (
             "a new finding names it, without the old value" if naming else "no new finding names it"
@@ -293,6 +340,73 @@ def score(kind, damage, report, base):
             re.search(r"swap|exchang", first.get("pattern") or "", re.I)
         )
     return r
+
+
+def probes(kind, damage):
+    """The single-cell damages whose verdicts define the run's decidability: [(label,
+    damage)]; [] for the kinds that are always decidable and for a lost 0."""
+    f, changes = damage
+    header = TABLES[f][0][0]
+    if kind == "exchanged rows":
+        (i, j, a, b), (k, _, _, _) = changes
+        return [
+            (f"{f}:{i + 1}:{header[j]} alone {a!r} -> {b!r}", (f, [(i, j, a, b)])),
+            (f"{f}:{k + 1}:{header[j]} alone {b!r} -> {a!r}", (f, [(k, j, b, a)])),
+        ]
+    if kind == "lost value":
+        ((i, j, old, _),) = changes
+        if num(old) == 0:
+            return []
+        u = unit(decimals(old))
+        texts = [reprint(num(old) - u, old)] if num(old) - u >= 0 else []
+        texts += [reprint(num(old) + u, old), reprint(0, old)]
+        texts = list(dict.fromkeys(texts))  # old = u: old - u prints as the 0 probe
+        return [(f"{f}:{i + 1}:{header[j]} {t!r}", (f, [(i, j, old, t)])) for t in texts]
+    return []
+
+
+def new_errors(report, base, column_sums):
+    """Rule ids of the report's new error findings; column_sums: keep column sums too."""
+    kinds = {**base["kinds"], **{x["rule"]: x["kind"] for x in report.get("rules", [])}}
+    return sorted(
+        {
+            x["rule"]
+            for x in report["findings"]
+            if x["severity"] == "error"
+            and fkey(x) not in base["fkeys"]
+            and (column_sums or kinds.get(x["rule"]) != "sum_total")
+        }
+    )
+
+
+def zero_blanks():
+    """{(file, column)} whose blanks the form reads as 0 (checks/tables.yaml
+    `blank_is_zero`, on a table or on a field)."""
+    import yaml
+
+    out = set()
+    for t in yaml.safe_load((CHECKS / "tables.yaml").read_text(encoding="utf-8"))["tables"]:
+        for f in t.get("schema", {}).get("fields", []):
+            if t.get("blank_is_zero") or f.get("blank_is_zero"):
+                out.add((t["path"], f["name"]))
+    return out
+
+
+def decidable(kind, damage, verdicts, base):
+    """(decidable, why) from the probes' reports [(label, report)]."""
+    if kind not in ("exchanged rows", "lost value"):
+        return True, "always"
+    if kind == "lost value":
+        f, (((_, j, _, _),)) = damage
+        if (f, TABLES[f][0][0][j]) in ZERO_BLANKS:
+            return False, "the form reads a blank here as 0: the lost value is a 0 typed"
+    if not verdicts:
+        return False, "old value is 0"
+    rules = [(label, new_errors(rep, base, kind == "lost value")) for label, rep in verdicts]
+    said = "; ".join(f"{label}: {', '.join(ids) or 'no new error'}" for label, ids in rules)
+    if kind == "exchanged rows":
+        return any(ids for _, ids in rules), "non-column-sum errors: " + said
+    return all(ids for _, ids in rules), "new errors: " + said
 
 
 def reason(r):
@@ -316,9 +430,13 @@ def reason(r):
     )
 
 
+ZERO_BLANKS = set()
+
+
 def init(tables):
-    global TABLES
+    global TABLES, ZERO_BLANKS
     TABLES = tables
+    ZERO_BLANKS = zero_blanks()
 
 
 def main():
@@ -334,6 +452,7 @@ def main():
         "report": report,
         "fkeys": {fkey(x) for x in report["findings"]},
         "skeys": {skey(s) for s in report.get("suspects", [])},
+        "kinds": {x["rule"]: x["kind"] for x in report.get("rules", [])},
     }
     jobs = [
         (kind, draw(kind, rng, tables))
@@ -341,26 +460,36 @@ def main():
         for rng in [random.Random(f"{args.seed}:{kind}")]
         for _ in range(args.runs_per_kind)
     ]
+    probed = [probes(kind, d) for kind, d in jobs]
     with multiprocessing.Pool(args.jobs, initializer=init, initargs=(tables,)) as pool:
-        reports = pool.map(check, [d for _, d in jobs])
-    results = [
-        (kind, d, score(kind, d, rep, base)) for (kind, d), rep in zip(jobs, reports, strict=False)
-    ]
+        reports = pool.map(
+            check, [d for _, d in jobs] + [pd for ps in probed for _, pd in ps], chunksize=1
+        )
+    probe_reports = iter(reports[len(jobs) :])
+    results = []
+    for (kind, d), rep, ps in zip(jobs, reports, probed, strict=False):
+        r = score(kind, d, rep, base)
+        verdicts = [(label, next(probe_reports)) for label, _ in ps]
+        r["decidable"], r["decidable_why"] = decidable(kind, d, verdicts, base)
+        results.append((kind, d, r))
 
     def pc(n, t):
         return f"{n} ({100 * n / t:.0f}%)" if t else "0"
 
     print(
         f"zzqa independent damage benchmark: seed {args.seed}, {args.runs_per_kind} runs per kind, "
-        f"baseline {len(base['fkeys'])} findings, {len(base['skeys'])} suspects\n"
+        f"baseline {len(base['fkeys'])} findings, {len(base['skeys'])} suspects, "
+        f"{len(reports) - len(jobs)} probe runs\n"
     )
     print(
         "| kind | runs | detected (any new error/warning) | detected (names the cell) "
-        "| named first | suggestion right | silent |"
+        "| named first | suggestion right | silent | decidable | detected of decidable "
+        "| named first of decidable |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for kind in KINDS:
         rs = [r for k, _, r in results if k == kind]
+        ds = [r for r in rs if r["decidable"]]
         n = len(rs)
         named = pc(sum(r["named_first"] for r in rs), n)
         if kind == "exchanged rows":
@@ -369,9 +498,12 @@ def main():
             f"| {kind} | {n} | {pc(sum(r['detected_any'] for r in rs), n)} | "
             f"{pc(sum(r['detected_cell'] for r in rs), n)} | {named} | "
             f"{pc(sum(r['suggestion_right'] for r in rs), n)} | "
-            f"{pc(sum(r['silent'] for r in rs), n)} |"
+            f"{pc(sum(r['silent'] for r in rs), n)} | "
+            f"{pc(len(ds), n)} | {pc(sum(r['detected_any'] for r in ds), len(ds))} | "
+            f"{pc(sum(r['named_first'] for r in ds), len(ds))} |"
         )
     if args.misses:
+        sys.stdout.flush()
         why = collections.Counter()
         for kind, (f, changes), r in results:
             if r["named_first"]:
@@ -397,9 +529,23 @@ def main():
                 f"{r.get('detail', '')}",
                 file=sys.stderr,
             )
+            if kind in ("exchanged rows", "lost value"):
+                print(
+                    f"  {'DECIDABLE' if r['decidable'] else 'not decidable'}: {r['decidable_why']}",
+                    file=sys.stderr,
+                )
         print("\nmisses by reason:", file=sys.stderr)
         for (kind, text), n in sorted(why.items()):
             print(f"  {kind}: {text}: {n}", file=sys.stderr)
+        print("\ndecidable runs missed (not named first):", file=sys.stderr)
+        for kind in KINDS:
+            ds = [(d, r) for k, d, r in results if k == kind and r["decidable"]]
+            missed = [(d, r) for d, r in ds if not r["named_first"]]
+            undetected = sum(not r["detected_any"] for _, r in missed)
+            print(
+                f"  {kind}: {len(missed)} of {len(ds)} decidable ({undetected} undetected)",
+                file=sys.stderr,
+            )
 
 
 if __name__ == "__main__":
