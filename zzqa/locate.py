@@ -797,13 +797,14 @@ def _typical(period, ref, printed: str, suggested: str | None) -> float:
         a = table.arrays(ref[2])
         keep = (a.state == NUMBER) & ~table.is_total.to_numpy()
         rows = np.flatnonzero(keep)
-        cache[ref[2]] = (rows, _log(a.val[rows].astype(float) / numbers.UNIT))
-    rows, points = cache[ref[2]]
+        points = _log(a.val[rows].astype(float) / numbers.UNIT)
+        q75, q25 = np.percentile(points, [75, 25]) if len(points) else (0, 0)
+        spread = min(float(points.std()), float(q75 - q25) / 1.34) if len(points) else 0
+        cache[ref[2]] = (rows, points, spread or (float(points.std()) if len(points) else 0))
+    rows, points, spread = cache[ref[2]]  # the spread with the cell: one sort a column
     points = points[rows != ref[1]]
     if len(points) < 4:
         return 1.0
-    q75, q25 = np.percentile(points, [75, 25])
-    spread = min(float(points.std()), float(q75 - q25) / 1.34) or float(points.std())
     x, y = float(own.value), float(fix.value)
     unit = float(Fraction(1, 10**own.decimals))
     floor = float(_log(np.array([abs(x) + unit / 2]))[0] - _log(np.array([abs(x)]))[0])
