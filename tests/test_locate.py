@@ -383,8 +383,8 @@ def test_a_suggestion_is_printed_as_its_column_prints(tmp_path, baseline):
 def test_typicality_is_a_ratio_of_densities():
     p = period.load(REAL, FORM)
     talent = ("a1", 6, "talent")  # 醴陵市, 65 like every other unit
-    assert locate._typical(p, talent, "66", "65") > 5
-    assert locate._typical(p, talent, "65", "66") < 1 / 5
+    assert locate._typical(p, talent, "66", "65") >= locate.SAYS
+    assert locate._typical(p, talent, "65", "66") <= 1 / locate.SAYS
     assert locate._typical(p, ("a2", 0, "plan_total"), "1043.1", "1034.1") == 1.0  # 合计
     assert locate._typical(p, talent, "66", "60…70") == 1.0  # a range says nothing
 
@@ -398,3 +398,18 @@ def test_a_tie_member_without_a_slip_keeps_its_percent_sign(tmp_path, baseline):
     assert (first.cell.column, first.suggested, first.confidence) == (
         "done_total", "81.59", "tie")
     assert ("pct_total", "95.9%") in {(s.cell.column, s.suggested) for s in rest}
+
+
+def test_a_tie_lists_slips_before_values_no_slip_gives(tmp_path, baseline):
+    # 醴陵市 人才 65 typed 66: the members recomputed from the row sum ("49.4…49.6", 49 for
+    # 50) come after every one-digit slip, whatever their columns say
+    suspects = new_suspects(check(damaged(
+        tmp_path, ("a1_scores.csv", "50.5,65,50,58.59", "50.5,66,50,58.59"))), baseline)
+    slips = [s.pattern is not None for s in suspects]
+    assert slips == sorted(slips, reverse=True) and not all(slips)
+
+
+def test_two_values_in_a_tail_say_nothing_against_each_other():
+    p = period.load(REAL, FORM)
+    # 芦淞区 引进人才 完成数 1 and 3: both below most of the column: no evidence either way
+    assert locate._typical(p, ("a3", 2, "talent_done"), "1", "3") == 1.0

@@ -122,3 +122,23 @@ def test_the_likeliest_printed_value():
     value, p = likeliest(Fraction(0), Fraction(4 * unit), [], unit)
     assert p == 0.25
     assert likeliest(Fraction(2), Fraction(1), [], unit) is None
+
+
+def test_a_wide_or_wholeless_interval_claims_nothing_and_quickly():
+    from fractions import Fraction
+
+    from zzqa.kinds.blank import likeliest
+    unit, cent = 10**6, 10**4
+    # a blank under "≤ 100000.00": ten million cents, none of them likely (and no loop
+    # through them)
+    assert likeliest(Fraction(0), Fraction(100000 * unit), [], cent) is None
+    # an identity of many rounded cells, sd 50 cents: no cent 2% likely
+    assert likeliest(Fraction(0), Fraction(10**9),
+                     [(Fraction(5 * 10**8), Fraction(2500 * cent**2))], cent) is None
+    # a whole-number column: 5.46…5.58 holds no whole number, whatever the identity says
+    assert likeliest(Fraction(546 * cent), Fraction(558 * cent),
+                     [(Fraction(552 * cent), Fraction(cent**2))], unit, exact=True) is None
+    # and between 4.6 and 6.2 the whole number nearest the identity's centre
+    value, p = likeliest(Fraction(46 * unit, 10), Fraction(62 * unit, 10),
+                         [(Fraction(58 * unit, 10), Fraction(unit**2, 100))], unit, exact=True)
+    assert value == 6 * unit and p > 0.9

@@ -33,7 +33,7 @@ INF = Fraction(10**30)
 LONG = 200  # a failed check reading more cells than this does not make each a candidate
 STRONG = 0.25  # a typing slip this unlikely by chance (locate._chance) pins the value
 RIVAL = 10  # a slip within this factor of the likeliest is as good: a tie
-SAYS = 2  # a density ratio of a column's values (locate._typical) that says something
+SAYS = 3  # a density ratio of a column's values (locate._typical) that says something
 # patterns that are typing errors of the printed text itself (evidence for the suggestion)
 TYPING = ("transposed digits", "dropped digit", "extra digit", "mistyped digit",
           "shifted decimal point", "unit scale (万)", "truncated instead of rounded")
@@ -766,15 +766,18 @@ def _made(candidate, names, period, tie: bool) -> list[Suspect]:
     group = item
     tie = tie or len(group) > 1
     confidence = "tie" if tie else ("high" if len(explains) > 1 else "medium")
-    # the members of a tie by their evidence: the typing slip least likely to land there by
-    # chance first, then any slip, then the value the checks pin closest; the table's order
-    # only among equals
-    # (the chance weighed by how much more typical of its column the suggested value is
-    # than the printed one: 66 among ten 65s, 8.50 among scores near 58)
+    # the members of a tie by their evidence: slips before values no slip gives; the slip
+    # least likely to land there by chance first, its chance weighed by how much more
+    # typical of its column the suggested value is than the printed one (66 among ten 65s,
+    # 8.50 among scores near 58); then any slip, then the value the checks pin closest;
+    # the table's order (row, then column) only among equals
+    columns = {name: list(period.tables[name].columns) for name in {r[0] for r in group}}
     ordered = sorted(group.items(), key=lambda kv: (
+        # a slip (a copy from a neighbour is one too) before a value no slip gives
+        not (kv[1].draft.pattern in TYPING or (kv[1].draft.pattern or "").startswith("copied")),
         kv[1].chance / _typical(period, kv[0], kv[1].draft.value, kv[1].draft.suggested),
         kv[1].draft.pattern not in TYPING, kv[1].draft.pattern is None,
-        _width(kv[1].interval), kv[0]))
+        _width(kv[1].interval), kv[0][0], kv[0][1], columns[kv[0][0]].index(kv[0][2])))
     return [dataclasses.replace(v.draft, explains=explains, confidence=confidence)
             for _, v in ordered]
 
@@ -783,11 +786,13 @@ def _typical(period, ref, printed: str, suggested: str | None) -> float:
     """How much more typical of its column the suggested value is than the printed one:
     the ratio of their densities among the other units' values of the column (a Gaussian
     kernel on a log scale, as wide as Silverman's rule gives and at least half a unit of
-    the printed last place).  A prior on the cell's true value, the other half of the evidence
-    a slip leaves: 8.50 is as likely a slip of 58.50 as 40 of 49, but a 园区工作 score
-    column near 55 makes the first unlikely.  1 for a total row, a range, or a column of
-    fewer than four other values, or a ratio within a factor of SAYS (the kernel's noise);
-    clipped to [1/1000, 1000]."""
+    the printed last place; each density counted at least a tenth of the density at the
+    column's median, so that two values far out in a tail say little against each other).
+    A prior on the cell's true value, the other half of the evidence a slip leaves: 8.50 is
+    as likely a slip of 58.50 as 40 of 49, but a 园区工作 score column near 55 makes the
+    first unlikely.  1 for a total row, a range, or a column of fewer than four other
+    values, or a ratio within a factor of SAYS (the kernel's noise); clipped to
+    [1/1000, 1000]."""
     table = period.tables[ref[0]]
     own, fix = numbers.parse(printed.rstrip("%")), numbers.parse((suggested or "").rstrip("%"))
     if own is None or fix is None or bool(table.is_total.iloc[ref[1]]):
@@ -810,14 +815,14 @@ def _typical(period, ref, printed: str, suggested: str | None) -> float:
     floor = float(_log(np.array([abs(x) + unit / 2]))[0] - _log(np.array([abs(x)]))[0])
     h = max(0.9 * spread * len(points) ** -0.2, floor)
 
-    def density(v: float) -> float:
-        z = (_log(np.array([v]))[0] - points) / h
+    def density(v: float, log: bool = True) -> float:
+        z = ((_log(np.array([v]))[0] if log else v) - points) / h
         return float(np.exp(-0.5 * z * z).sum())
-    d_own, d_fix = density(x), density(y)
-    if d_own <= 0:
-        return 1000.0 if d_fix > 0 else 1.0
-    ratio = d_fix / d_own
-    if 1 / SAYS < ratio < SAYS:  # a factor under two is the kernel's noise, not evidence
+    # two values both far out in a tail say little against each other: each density is
+    # counted at least a tenth of the density at the column's median
+    least = density(float(np.median(points)), log=False) / 10
+    ratio = (density(y) + least) / (density(x) + least)
+    if 1 / SAYS < ratio < SAYS:  # a factor under three is the kernel's noise
         return 1.0
     return float(min(max(ratio, 1e-3), 1e3))
 

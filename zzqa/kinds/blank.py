@@ -44,6 +44,7 @@ INF = Fraction(10**30)
 # of them the printed value; the other six are cells printed a unit off their own row and
 # column (80.63 where both give 80.64).  Between 0.5 and 0.75, 12 of 17 were right.
 CLAIM = 0.75
+MANY = 400  # printed values a blank's checks may leave for `likeliest` to weigh
 
 PREFIX = "V"
 STAGE = "derived"
@@ -212,42 +213,59 @@ def _variance(checks, i: int, ref, reader) -> Fraction:
     return Fraction(total, 12 * owner * owner)
 
 
-def likeliest(lo: Fraction, hi: Fraction, spread: list, step: int
+def likeliest(lo: Fraction, hi: Fraction, spread: list, step: int, exact: bool = False
               ) -> tuple[Fraction, float] | None:
     """The printed value (a multiple of `step`) the cell most likely held, and how likely:
     the identities' implied values (each a centre and a variance: the spread of a sum of
     the other cells' roundings, taken as normal) combined, within [lo, hi] where every
-    check holds, and the chance of each printed value's rounding interval.  Without an
-    identity every value of [lo, hi] is as likely.  None when [lo, hi] is empty."""
+    check holds, and the chance of each printed value's rounding interval (`exact`, a
+    column of whole numbers: of each whole number in [lo, hi], by its density).  Without an
+    identity every value of [lo, hi] is as likely.  None when [lo, hi] is empty or holds no
+    whole number of an exact column, or when more than MANY printed values lie within eight
+    standard deviations (none of them is then 2% likely: a blank under "≤ 100000.00")."""
     if hi < lo:
         return None
+    if exact:
+        lo, hi = -((-lo) // step) * step, (hi // step) * step  # the whole numbers inside
+        if hi < lo:
+            return None
     if hi == lo:  # a ratio of counts, a rank: one value
         return round(lo / step) * step, 1.0
-    exact = [m for m, v in spread if v == 0]
-    if exact:  # a sum of counts: the one value it gives
-        m = exact[0]
+    zero = [m for m, v in spread if v == 0]
+    if zero:  # a sum of counts: the one value it gives
+        m = zero[0]
         return (round(m / step) * step, 1.0) if lo <= m <= hi else None
+    a, b = lo, hi
+    mean = sd = None
     if spread:
         weight = sum(1 / v for _, v in spread)
-        mean = float(sum(m / v for m, v in spread) / weight)
+        mean = sum(m / v for m, v in spread) / weight
         sd = math.sqrt(float(1 / weight))
-        mass = lambda a, b: (_phi((float(b) - mean) / sd)  # noqa: E731
-                             - _phi((float(a) - mean) / sd))
-    else:
-        mass = lambda a, b: float(b - a)  # noqa: E731
-    whole = mass(lo, hi)
+        a, b = max(lo, mean - Fraction(8 * sd)), min(hi, mean + Fraction(8 * sd))
+        if a > b:
+            return None
+
+    def mass(x: Fraction, y: Fraction) -> float:
+        """The chance of [x, y] (exact: the density at x)."""
+        if mean is None:
+            return 1.0 if exact else float(y - x)
+        if exact:
+            return math.exp(-0.5 * ((float(x) - float(mean)) / sd) ** 2)
+        return _phi((float(y) - float(mean)) / sd) - _phi((float(x) - float(mean)) / sd)
+    first = -((-a) // step) * step if exact else round(a / step) * step
+    if (b - first) / step > MANY:
+        return None
+    half = 0 if exact else Fraction(step, 2)
+    shares = []
+    value = first
+    while value - half <= b:
+        shares.append((value, mass(max(lo, value - half), min(hi, value + half))))
+        value += step
+    whole = sum(p for _, p in shares)
     if whole <= 0:
         return None
-    half = Fraction(step, 2)
-    first = round(lo / step) * step
-    best = None
-    value = first
-    while value - half <= hi:
-        p = mass(max(lo, value - half), min(hi, value + half)) / whole
-        if best is None or p > best[1]:
-            best = (value, p)
-        value += step
-    return best
+    value, p = max(shares, key=lambda vp: vp[1])
+    return value, p / whole
 
 
 def _phi(z: float) -> float:
@@ -287,13 +305,15 @@ def implied(ref, pairs: list, period, seen: dict | None = None
     first += step if first + half == lo and hi > lo else 0
     last = ((hi + half) // step) * step
     last -= step if last - half == hi and hi > lo else 0
+    if col.exact:  # whole numbers: no rounding, only those inside the interval
+        first, last = -((-lo) // step) * step, (hi // step) * step
     if len(numbers_at) and first == last:  # one printed value holds all the checks allow
         value = numbers.fmt(int(first), usual)
-    elif len(numbers_at):
+    elif len(numbers_at) and first < last:
         # else one value only when it is all but certain: the identities' implied values
         # combined, each other cell anywhere in its rounding — [80.63, 80.65] from a row
         # of two 2-decimal parts leaves 80.63 and 80.65 a quarter of the chance: no claim
-        found = likeliest(lo, hi, spread, step)
+        found = likeliest(lo, hi, spread, step, col.exact)
         if found is not None and found[1] >= CLAIM:
             value = numbers.fmt(int(found[0]), usual)
     return (value + pct if value else None), low, high, lo > 0 or hi < 0
