@@ -56,10 +56,12 @@ MESSAGE = {
                 "evaluated ({checks})"),
     "implied": N_("{label} is blank; the checks imply {value} (from {low} to {high}): "
                   "{count} check(s) could not be evaluated ({checks})"),
+    "likely": N_("{label} is blank; the checks imply {value} ({likely} likely; from {low} to "
+                 "{high}): {count} check(s) could not be evaluated ({checks})"),
     "between": N_("{label} is blank; the checks put it between {low} and {high}: {count} "
                   "check(s) could not be evaluated ({checks})"),
 }
-FIELDS = ("label", "count", "checks", "value", "low", "high")
+FIELDS = ("label", "count", "checks", "value", "low", "high", "likely")
 
 
 def columns(params: dict) -> list:
@@ -102,14 +104,15 @@ def check(rule, ctx) -> list:
         col = table.spec.column(ref[2])
         names = list(dict.fromkeys(needs.get(ref, [])))
         shown = "; ".join(names[:5]) + (f"; and {len(names) - 5} more" if len(names) > 5 else "")
-        value, low, high, nonzero = implied(ref, pairs.get(ref, []), period, seen)
-        variant = ("exact" if value and low == high else "implied" if value
+        value, low, high, nonzero, likely = implied(ref, pairs.get(ref, []), period, seen)
+        variant = ("exact" if value and low == high else "likely" if value and likely
+                   else "implied" if value
                    else "between" if low is not None else None)
         # a lost value is a warning when the checks say it was not 0; when they allow 0
         # or say nothing, the gap is an info (nothing suggests a figure went missing)
         out.add(FAIL, f"{table.label(ref[1])} › {col.title if col else ref[2]}", (ref,),
                 Discrepancy({"count": str(len(names)), "checks": shown, "value": value or "",
-                             "low": low or "", "high": high or ""},
+                             "low": low or "", "high": high or "", "likely": likely or ""},
                             suggestion=value, variant=variant,
                             severity=None if nonzero else "info"), ref[0])
     out.add_bare(FAIL, found - len(listed))  # beyond the listing: counted only
@@ -278,13 +281,14 @@ def implied(ref, pairs: list, period, seen: dict | None = None
     rounded outwards, and the value printed at the column's decimals that the checks imply
     (a deductive imputation: the ends say how closely) — the one printed value whose
     rounding reaches into the interval, or the likeliest when it is CLAIM likely
-    (`likeliest`), else the ends alone.  (value, low, high, not zero); None where the
+    (`likeliest`), else the ends alone.  (value, low, high, not zero, likely); None where the
     checks say nothing or contradict each other, and no value where the column prints
-    none; `not zero` when the checks leave no room for 0."""
+    none; `not zero` when the checks leave no room for 0; and how likely a value claimed
+    from `likeliest` is ("79%"; None for the one value the checks leave)."""
     spread: list = []
     found = interval(ref, pairs, period, seen, spread)
     if found is None:
-        return None, None, None, False
+        return None, None, None, False, None
     lo, hi = found
     table = period.tables[ref[0]]
     col = table.spec.column(ref[2])
@@ -298,7 +302,7 @@ def implied(ref, pairs: list, period, seen: dict | None = None
     low = numbers.fmt(int((lo // q) * q), places).rstrip("0").rstrip(".") + pct
     high = numbers.fmt(int(-((-hi) // q) * q), places).rstrip("0").rstrip(".") + pct
     step = 10 ** (numbers.SCALE - usual)
-    value = None
+    value = likely = None
     half = Fraction(step, 2)
     # the printed values whose rounding interval reaches into [lo, hi] (not just touches it)
     first = -((-(lo - half)) // step) * step
@@ -316,4 +320,5 @@ def implied(ref, pairs: list, period, seen: dict | None = None
         found = likeliest(lo, hi, spread, step, col.exact)
         if found is not None and found[1] >= CLAIM:
             value = numbers.fmt(int(found[0]), usual)
-    return (value + pct if value else None), low, high, lo > 0 or hi < 0
+            likely = f"{int(found[1] * 100)}%"  # rounded down: never more sure than it is
+    return (value + pct if value else None), low, high, lo > 0 or hi < 0, likely
