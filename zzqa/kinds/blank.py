@@ -39,10 +39,12 @@ from ..model import LOOSE
 from ..numbers import BLANK
 
 INF = Fraction(10**30)
-# how likely a value must be for the checks to "imply" it: blanking each of the real
-# bulletin's 1,280 numbers in turn, 789 values were claimed at this chance or above, 783
-# of them the printed value; the other six are cells printed a unit off their own row and
-# column (80.63 where both give 80.64).  Between 0.5 and 0.75, 12 of 17 were right.
+# how likely a value must be for the checks to "imply" it.  Blanking each of the real
+# bulletin's numbers in turn (1,280 raise V002): 750 leave one printed value, each the one
+# printed; 113 more are claimed at this chance or above, 107 of them the printed value — at
+# the other six the identities, the other cells as printed, point a unit away from what the
+# bulletin printed (80.63, where both its row and its column give 80.64).  Of 83 between
+# 50% and 75%, 51 were the printed value: too many guesses to claim.
 CLAIM = 0.75
 MANY = 400  # printed values a blank's checks may leave for `likeliest` to weigh
 
