@@ -48,7 +48,8 @@ Decidable.  Some damages no consistency check can see, so the table also counts 
 over its *decidable* runs.  A run's decidability is defined only through zzqa's verdicts
 on other damages of a single cell (probes: the period with just that one cell changed,
 run and compared with the baseline as above), never through the run's own report (its
-suspects, V002 or anything else), so it does not depend on what it is used to judge.
+suspects, V002 or anything else), so it does not depend on what it is used to judge --
+save, for the three digit kinds, which checks fail (their footprint, below).
 A *new error* is a new finding (as above) of severity error; a warning does not count.
   exchanged rows     (cells a and b of one column exchanged) decidable when a probe setting
                      a ALONE to b's text (b unchanged), or one setting b ALONE to a's text,
@@ -69,14 +70,57 @@ A *new error* is a new finding (as above) of severity error; a warning does not 
                      Nor is a cell whose blank the form reads as 0 (checks/tables.yaml
                      `blank_is_zero`: appendix 5): there a blank is a
                      printed 0, its loss a digit typed as 0, and no blank is left to impute.
-  the three others   (shifted decimal, transposed digits, mistyped digit) every run counts
-                     as decidable, no probe is run: their decidable columns repeat the raw
-                     ones.
+  the three others   (shifted decimal, transposed digits, mistyped digit: cell c changed
+                     from old to new, delta = new - old numerically, in percentage points
+                     for a "%" cell) decidable when no other single cell, changed by the
+                     same delta, makes the same checks fail.  The run's *footprint* F is
+                     the set of its new errors, each as (rule, frozenset of its listed
+                     cells as (file, line, column)); message, direction and amount are not
+                     part of it.  F is the one use of the run's own report, and only of
+                     which checks fail, not of what zzqa blames: an empty F ("no check
+                     fails", e.g. a damage within the rounding) is not decidable, and no
+                     probe is run.  The *rivals* are the cells other than c listed among
+                     the cells of some finding of F (the cells the failing checks read)
+                     that are numeric cells of the appendix tables, or blanks the form
+                     reads as 0 (`blank_is_zero`, above: counted as a printed 0, no
+                     decimals); prose cells are never probed.  Left out: a rival whose
+                     value + delta is negative while its text is not, and one whose value
+                     + delta, printed at its own decimals (half up, with its "%", as the
+                     damages are), prints its old text (delta below its printed unit).
+                     Each rival c' is probed: the period with c' alone set to
+                     value(c') + delta so printed.  At most 40 rivals are probed per run:
+                     those listed in the most findings of F first, then in file, row and
+                     column order; --misses counts the rest, and those of them that every
+                     finding of F lists (only such a cell can give the whole of F, short
+                     of a check listing more than its first 100 cells).  The run is
+                     decidable when no rival's probe has footprint exactly F; otherwise it
+                     is a tie in principle, and the rivals whose probe gave F are
+                     recorded.  One probe per rival, at + delta: a rival a failing check
+                     reads with the opposite sign (a unit against its total) fails it the
+                     other way, which F does not see; a check failing one way only (a
+                     bound) may then not fail for c' + delta where it would for
+                     c' - delta, and the run counts as decidable.  Nor is any other amount
+                     tried (--misses' second look, below, tries three): a rival that gives
+                     F only when changed by another amount (the other operand of a ratio:
+                     a rate typed 0.5 points high, its plan 0.04 low, the plan's column
+                     sum within its rounding) is not found, and the run counts as
+                     decidable.
   decidable                 decidable runs;
   detected of decidable     decidable runs with detected (any) true;
   named first of decidable  decidable runs with named first true.
 --misses lists every run not named first; a decidable one is marked DECIDABLE and says
-which probe made it so, an undecidable one of the two kinds says why it is not.
+which probe made it so (the three others: how many rivals were probed and none gave F),
+an undecidable one says why it is not (the three others: no check fails, or the rival(s)
+whose probe gave F).  Under a decidable miss of the three others it adds a *second look*,
+which neither the flag nor the table uses: (1) when F holds checks that already fail in
+the baseline (the same rule and cells under another message: a failure the damage only
+moves, present whichever cell is wrong), F less those, compared with each rival probe's
+footprint less the same (the + delta probes and those of (2)); (2) each rival probed at
+other amounts -- value - delta, value x new/old and value x old/new, printed as the
++ delta probe, skipped where that prints its old text or the + delta probe's text or is
+negative as above -- compared with F.  Probes run in the same worker pool as the runs,
+after them (the rivals need F; the second look, the runs' scores); a damage drawn or
+probed twice is run once.
 """
 
 import argparse
@@ -101,6 +145,8 @@ KINDS = ["shifted decimal", "transposed digits", "mistyped digit", "exchanged ro
 NUMERIC = re.compile(r"^-?\d+(\.\d+)?%?$")
 TOTALS = {"合计", "全市", "总计", "小计"}
 MSG_NUMBER = re.compile(r"(?<![\w.\-])\d+(?:\.\d+)?(?![\w\-])")
+DIGIT_KINDS = KINDS[:3]
+MAX_RIVALS = 40
 
 
 def read_table(path):
@@ -379,23 +425,136 @@ def new_errors(report, base, column_sums):
     )
 
 
+def footprint(report, base):
+    """The report's new errors, each as (rule, frozenset of its cells as (file, line,
+    column)): which checks fail, not by how much nor what is blamed."""
+    return frozenset(
+        (x["rule"], frozenset(fkey(x)[1]))
+        for x in report["findings"]
+        if x["severity"] == "error" and fkey(x) not in base["fkeys"]
+    )
+
+
+def rivals(damage, foot):
+    """Rival probes of a single-cell digit damage with footprint `foot`: ([(label, damage)]
+    of at most MAX_RIVALS, those listed in the most findings of foot first; how many
+    rivals were left unprobed by the cap; how many of those every finding of foot lists)."""
+    f, ((i, j, old, new),) = damage
+    delta = num(new) - num(old)
+    me = (f, i + 1, TABLES[f][0][0][j])
+    shared = collections.Counter(cell for _, cells in foot for cell in cells)
+    found = []
+    for (g, line, col), n in shared.items():
+        if (g, line, col) == me or g not in TABLES:
+            continue
+        rows, _, labels = TABLES[g]
+        if col not in rows[0]:
+            continue
+        k, m = line - 1, rows[0].index(col)
+        if not 1 <= k < len(rows) or m in labels:
+            continue
+        text = rows[k][m]
+        if not NUMERIC.match(text) and not (text == "" and (g, col) in ZERO_BLANKS):
+            continue
+        like = text or "0"  # a blank the form reads as 0: a printed 0
+        value = num(like) + delta
+        if value < 0 and not text.startswith("-"):
+            continue
+        printed = reprint(value, like)
+        if printed == like:
+            continue
+        found.append(
+            (-n, g, k, m, f"{g}:{line}:{col} {text!r} -> {printed!r}", (g, [(k, m, text, printed)]))
+        )
+    found.sort(key=lambda r: r[:4])
+    cut = found[MAX_RIVALS:]
+    return (
+        [(label, d) for *_, label, d in found[:MAX_RIVALS]],
+        len(cut),
+        sum(-r[0] == len(foot) for r in cut),
+    )
+
+
+def other_amounts(damage, rival_probes):
+    """Second-look probes of a digit damage's rivals: each rival at value - delta, value x
+    new/old and value x old/new (printed as the + delta probe), where these print neither
+    its old text nor the + delta one."""
+    _, ((_, _, old, new),) = damage
+    delta = num(new) - num(old)
+    factors = [num(new) / num(old), num(old) / num(new)] if num(old) and num(new) else []
+    out = []
+    for _, (g, ((k, m, text, plus),)) in rival_probes:
+        like = text or "0"
+        seen = {like, plus}
+        for value in [num(like) - delta] + [num(like) * x for x in factors]:
+            printed = reprint(value, like)
+            if (value < 0 and not text.startswith("-")) or printed in seen:
+                continue
+            seen.add(printed)
+            label = f"{g}:{k + 1}:{TABLES[g][0][0][m]} {text!r} -> {printed!r}"
+            out.append((label, (g, [(k, m, text, printed)])))
+    return out
+
+
+def second_look(foot, verdicts, extra, base):
+    """The --misses second look at a decidable digit-kind miss (not used by the flag)."""
+
+    def tie(labels):
+        more = f" (and {len(labels) - 1} more)" if len(labels) > 1 else ""
+        return f"a tie with {labels[0]}{more}" if labels else "no rival gives it"
+
+    moved = foot & base["errors"]
+    rest = foot - moved
+    said = []
+    if moved:
+        rules = ", ".join(sorted({rule for rule, _ in moved}))
+        said.append(
+            f"F less the checks already failing in the baseline ({rules}): "
+            + (
+                tie([lb for lb, rep in verdicts + extra if footprint(rep, base) - moved == rest])
+                if rest
+                else "nothing left"
+            )
+        )
+    said.append(
+        f"{len(extra)} rival probes at other amounts (- delta, x new/old, x old/new) giving F: "
+        + tie([lb for lb, rep in extra if footprint(rep, base) == foot])
+    )
+    return "; ".join(said)
+
+
 def zero_blanks():
     """{(file, column)} whose blanks the form reads as 0 (checks/tables.yaml
     `blank_is_zero`, on a table or on a field)."""
     import yaml
 
     out = set()
-    for t in yaml.safe_load((CHECKS / "tables.yaml").read_text(encoding="utf-8"))["tables"]:
+    doc = yaml.safe_load((CHECKS / "tables.yaml").read_text(encoding="utf-8"))
+    for t in doc.get("resources", doc.get("tables", [])):  # a data package's resources
         for f in t.get("schema", {}).get("fields", []):
             if t.get("blank_is_zero") or f.get("blank_is_zero"):
                 out.add((t["path"], f["name"]))
     return out
 
 
-def decidable(kind, damage, verdicts, base):
-    """(decidable, why) from the probes' reports [(label, report)]."""
-    if kind not in ("exchanged rows", "lost value"):
-        return True, "always"
+def decidable(kind, damage, verdicts, base, foot=None, cut=(0, 0)):
+    """(decidable, why) from the probes' reports [(label, report)]; the digit kinds: from
+    the run's footprint and its rivals' reports, `cut` = rivals left unprobed by the cap
+    and how many of those every finding of the footprint lists."""
+    if kind in DIGIT_KINDS:
+        if not foot:
+            return False, "no check fails (no new error)"
+        ties = [label for label, rep in verdicts if footprint(rep, base) == foot]
+        checks = ", ".join(sorted({rule for rule, _ in foot}))
+        if ties:
+            more = f" (and {len(ties) - 1} more: {'; '.join(ties[1:])})" if len(ties) > 1 else ""
+            return False, f"a tie: rival {ties[0]} fails the same checks ({checks}){more}"
+        capped = (
+            f"; {cut[0]} rivals over the cap not probed ({cut[1]} read by every failing check)"
+            if cut[0]
+            else ""
+        )
+        return True, f"none of {len(verdicts)} rivals fails the same checks ({checks}){capped}"
     if kind == "lost value":
         f, (((_, j, _, _),)) = damage
         if (f, TABLES[f][0][0][j]) in ZERO_BLANKS:
@@ -454,6 +613,7 @@ def main():
         "skeys": {skey(s) for s in report.get("suspects", [])},
         "kinds": {x["rule"]: x["kind"] for x in report.get("rules", [])},
     }
+    base["errors"] = footprint(report, {"fkeys": set()})  # the baseline's own errors
     jobs = [
         (kind, draw(kind, rng, tables))
         for kind in KINDS
@@ -461,17 +621,60 @@ def main():
         for _ in range(args.runs_per_kind)
     ]
     probed = [probes(kind, d) for kind, d in jobs]
+    cache = {}
+
+    def key(d):
+        return d[0], tuple(d[1])
+
     with multiprocessing.Pool(args.jobs, initializer=init, initargs=(tables,)) as pool:
-        reports = pool.map(
-            check, [d for _, d in jobs] + [pd for ps in probed for _, pd in ps], chunksize=1
-        )
-    probe_reports = iter(reports[len(jobs) :])
-    results = []
-    for (kind, d), rep, ps in zip(jobs, reports, probed, strict=False):
-        r = score(kind, d, rep, base)
-        verdicts = [(label, next(probe_reports)) for label, _ in ps]
-        r["decidable"], r["decidable_why"] = decidable(kind, d, verdicts, base)
-        results.append((kind, d, r))
+
+        def run(damages):
+            """Reports of the damages, each distinct damage run once over all calls."""
+            todo = list(dict.fromkeys(key(d) for d in damages if key(d) not in cache))
+            for k, rep in zip(
+                todo, pool.map(check, [(f, list(c)) for f, c in todo], chunksize=1), strict=True
+            ):
+                cache[k] = rep
+            return [cache[key(d)] for d in damages]
+
+        reports = run([d for _, d in jobs] + [pd for ps in probed for _, pd in ps])
+        # the digit kinds' rivals, from each run's footprint (which checks fail)
+        feet = [
+            footprint(rep, base) if kind in DIGIT_KINDS else None
+            for (kind, _), rep in zip(jobs, reports[: len(jobs)], strict=True)
+        ]
+        rivalled = [
+            rivals(d, ft) if ft else ([], 0, 0) for (_, d), ft in zip(jobs, feet, strict=True)
+        ]
+        rival_reports = iter(run([rd for rs, _, _ in rivalled for _, rd in rs]))
+        probe_keys = {key(pd) for ps in probed for _, pd in ps} | {
+            key(rd) for rs, _, _ in rivalled for _, rd in rs
+        }
+        n_rivals = sum(len(rs) for rs, _, _ in rivalled)
+        probe_reports = iter(reports[len(jobs) :])
+        results = []
+        for (kind, d), rep, ps, ft, (rs, *cut) in zip(
+            jobs, reports[: len(jobs)], probed, feet, rivalled, strict=True
+        ):
+            r = score(kind, d, rep, base)
+            if kind in DIGIT_KINDS:
+                verdicts = [(label, next(rival_reports)) for label, _ in rs]
+            else:
+                verdicts = [(label, next(probe_reports)) for label, _ in ps]
+            r["decidable"], r["decidable_why"] = decidable(kind, d, verdicts, base, ft, tuple(cut))
+            r["foot"], r["verdicts"], r["rival_probes"] = ft, verdicts, rs
+            results.append((kind, d, r))
+        # --misses: a second look at the decidable digit-kind misses (not used by the flag)
+        looked = [
+            (r, other_amounts(d, r["rival_probes"]))
+            for kind, d, r in results
+            if args.misses and kind in DIGIT_KINDS and r["decidable"] and not r["named_first"]
+        ]
+        n_second = sum(len(extra) for _, extra in looked)
+        extra_reports = iter(run([ed for _, extra in looked for _, ed in extra]))
+        for r, extra in looked:
+            verdicts = [(label, next(extra_reports)) for label, _ in extra]
+            r["second_look"] = second_look(r["foot"], r["verdicts"], verdicts, base)
 
     def pc(n, t):
         return f"{n} ({100 * n / t:.0f}%)" if t else "0"
@@ -479,7 +682,10 @@ def main():
     print(
         f"zzqa independent damage benchmark: seed {args.seed}, {args.runs_per_kind} runs per kind, "
         f"baseline {len(base['fkeys'])} findings, {len(base['skeys'])} suspects, "
-        f"{len(reports) - len(jobs)} probe runs\n"
+        f"{len(probe_keys)} probe runs ({n_rivals} rival probes of the digit kinds; "
+        f"a damage probed twice is run once; at most {MAX_RIVALS} rivals per run)"
+        + (f", {n_second} second-look probes" if args.misses else "")
+        + "\n"
     )
     print(
         "| kind | runs | detected (any new error/warning) | detected (names the cell) "
@@ -529,14 +735,28 @@ def main():
                 f"{r.get('detail', '')}",
                 file=sys.stderr,
             )
-            if kind in ("exchanged rows", "lost value"):
-                print(
-                    f"  {'DECIDABLE' if r['decidable'] else 'not decidable'}: {r['decidable_why']}",
-                    file=sys.stderr,
-                )
+            print(
+                f"  {'DECIDABLE' if r['decidable'] else 'not decidable'}: {r['decidable_why']}",
+                file=sys.stderr,
+            )
+            if "second_look" in r:
+                print(f"  second look (not part of the flag): {r['second_look']}", file=sys.stderr)
         print("\nmisses by reason:", file=sys.stderr)
         for (kind, text), n in sorted(why.items()):
             print(f"  {kind}: {text}: {n}", file=sys.stderr)
+        print("\nundecidable runs (all runs, named first or not):", file=sys.stderr)
+        for kind in KINDS:
+            whys = collections.Counter(
+                {
+                    "new errors": "a probe gives no new error",
+                    "non-column-sum errors": "no probe gives a non-column-sum error",
+                }.get(w, w)
+                for k, _, r in results
+                if k == kind and not r["decidable"]
+                for w in [re.sub(r":.*", "", r["decidable_why"])]
+            )
+            said = ", ".join(f"{w}: {n}" for w, n in sorted(whys.items())) or "none"
+            print(f"  {kind}: {said}", file=sys.stderr)
         print("\ndecidable runs missed (not named first):", file=sys.stderr)
         for kind in KINDS:
             ds = [(d, r) for k, d, r in results if k == kind and r["decidable"]]

@@ -34,7 +34,7 @@ def blanked(tmp_path, file: str, old: str, new: str):
     # 茶陵县 年度投资目标 合计 (41.44): the row identity 合计 = 产业 + 配套 pins it
     ("a2_investment.csv", "茶陵县,41.44,", "茶陵县,,",
      "the checks imply 41.44 (79% likely; from 41.43 to 41.45)"),
-    # 附件9 未开工率 of 芦淞区: a ratio of two counts leaves one printed value
+    # 附件9 天元区 开工率 58.82%: a ratio of two counts leaves one printed value
     ("a9_signed_projects.csv", ",58.82%,", ",,", "the checks imply 58.82%"),
 ])
 def test_a_lost_value_the_checks_pin_is_named(tmp_path, file, old, new, said):
