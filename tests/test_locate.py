@@ -413,3 +413,13 @@ def test_two_values_in_a_tail_say_nothing_against_each_other():
     p = period.load(REAL, FORM)
     # 芦淞区 引进人才 完成数 1 and 3: both below most of the column: no evidence either way
     assert locate._typical(p, ("a3", 2, "talent_done"), "1", "3") == 1.0
+
+
+def test_a_tie_lists_pinned_values_before_ranges(tmp_path, baseline):
+    # 荷塘区 加分项 25 typed 27: among the members no slip gives, the values the row pins
+    # (规划引领 48, 重大产品创新 49) come before the ranges (48.4…49.6)
+    suspects = new_suspects(check(damaged(
+        tmp_path, ("a1_scores.csv", "49.8,90.63,/,25,-1", "49.8,90.63,/,27,-1"))), baseline)
+    bare = [s for s in suspects if s.pattern is None]
+    ranged = ["…" in (s.suggested or "") for s in bare]
+    assert ranged == sorted(ranged) and any(ranged) and not all(ranged)

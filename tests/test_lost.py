@@ -147,3 +147,34 @@ def test_a_wide_or_wholeless_interval_claims_nothing_and_quickly():
     value, p = likeliest(Fraction(46 * unit, 10), Fraction(62 * unit, 10),
                          [(Fraction(58 * unit, 10), Fraction(unit**2, 100))], unit, exact=True)
     assert value == 6 * unit and p > 0.9
+
+
+def test_a_point_on_a_rounding_boundary_is_no_claim():
+    from fractions import Fraction
+
+    from zzqa.kinds.blank import likeliest
+    unit = 10**6
+    tenth = unit // 10
+    # 1 of 16 projects: 6.25%, printed at one decimal either 6.2% or 6.3% (half up: 6.3%)
+    assert likeliest(Fraction(625 * unit, 100), Fraction(625 * unit, 100), [], tenth) == (
+        63 * tenth, 0.5)
+    assert likeliest(Fraction(3 * unit), Fraction(3 * unit), [], tenth) == (30 * tenth, 1.0)
+
+
+def test_likely_is_never_sure_while_another_value_is_allowed():
+    from fractions import Fraction
+
+    from zzqa.kinds.blank import SURE, likeliest
+    unit = 10**6
+    # an identity pins 10.37 ± 0.01 (sd) inside 10.22…10.52: 11 lies beyond eight standard
+    # deviations but is allowed
+    value, p = likeliest(Fraction(1022 * unit, 100), Fraction(1052 * unit, 100),
+                         [(Fraction(1037 * unit, 100), Fraction(unit * unit, 10**4))], unit)
+    assert value == 10 * unit and p == SURE
+
+
+def test_a_blank_ratio_on_a_rounding_boundary_is_left_open(tmp_path):
+    # 天元区 投产率 left blank where 1 of 16 projects produced: 6.25% prints as 6.2% or 6.3%
+    doc = blanked(tmp_path, "a9_signed_projects.csv", ",58.82%,49,29,59.2%,", ",58.82%,16,1,,")
+    (v002,) = [f for f in doc["findings"] if f["rule"] == "V002"]
+    assert v002["suggestion"] is None and "imply" not in v002["message"]

@@ -769,15 +769,23 @@ def _made(candidate, names, period, tie: bool) -> list[Suspect]:
     # the members of a tie by their evidence: slips before values no slip gives; the slip
     # least likely to land there by chance first, its chance weighed by how much more
     # typical of its column the suggested value is than the printed one (66 among ten 65s,
-    # 8.50 among scores near 58); then any slip, then the value the checks pin closest;
-    # the table's order (row, then column) only among equals
+    # 8.50 among scores near 58), a typing slip before a copy; the values no slip gives
+    # one printed value before ranges, then by how closely the checks pin them, then by
+    # their column; the table's order (row, then column) only among equals
     columns = {name: list(period.tables[name].columns) for name in {r[0] for r in group}}
-    ordered = sorted(group.items(), key=lambda kv: (
+
+    def evidence(kv) -> tuple:
+        ref, option = kv
+        draft = option.draft
+        typical = _typical(period, ref, draft.value, draft.suggested)
+        where = (ref[0], ref[1], columns[ref[0]].index(ref[2]))
         # a slip (a copy from a neighbour is one too) before a value no slip gives
-        not (kv[1].draft.pattern in TYPING or (kv[1].draft.pattern or "").startswith("copied")),
-        kv[1].chance / _typical(period, kv[0], kv[1].draft.value, kv[1].draft.suggested),
-        kv[1].draft.pattern not in TYPING, kv[1].draft.pattern is None,
-        _width(kv[1].interval), kv[0][0], kv[0][1], columns[kv[0][0]].index(kv[0][2])))
+        if draft.pattern in TYPING or (draft.pattern or "").startswith("copied"):
+            return (0, option.chance / typical, draft.pattern not in TYPING,
+                    _width(option.interval), *where)
+        ranged = not draft.suggested or "…" in draft.suggested or draft.suggested[0] in "≤≥"
+        return (1, ranged, _width(option.interval), 1 / typical, *where)
+    ordered = sorted(group.items(), key=evidence)
     return [dataclasses.replace(v.draft, explains=explains, confidence=confidence)
             for _, v in ordered]
 

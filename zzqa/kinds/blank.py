@@ -46,6 +46,7 @@ INF = Fraction(10**30)
 # bulletin printed (80.63, where both its row and its column give 80.64).  Of 83 between
 # 50% and 75%, 51 were the printed value: too many guesses to claim.
 CLAIM = 0.75
+SURE = 0.99  # the most `likeliest` says of one of several values the checks allow
 MANY = 400  # printed values a blank's checks may leave for `likeliest` to weigh
 
 PREFIX = "V"
@@ -235,11 +236,11 @@ def likeliest(lo: Fraction, hi: Fraction, spread: list, step: int, exact: bool =
         if hi < lo:
             return None
     if hi == lo:  # a ratio of counts, a rank: one value
-        return round(lo / step) * step, 1.0
+        return _rounded(lo, step)
     zero = [m for m, v in spread if v == 0]
     if zero:  # a sum of counts: the one value it gives
         m = zero[0]
-        return (round(m / step) * step, 1.0) if lo <= m <= hi else None
+        return _rounded(m, step) if lo <= m <= hi else None
     a, b = lo, hi
     mean = sd = None
     if spread:
@@ -270,7 +271,16 @@ def likeliest(lo: Fraction, hi: Fraction, spread: list, step: int, exact: bool =
     if whole <= 0:
         return None
     value, p = max(shares, key=lambda vp: vp[1])
-    return value, p / whole
+    # values beyond eight standard deviations weigh nothing here, but they are allowed
+    return value, min(p / whole, SURE) if len(shares) > 1 or a > lo or b < hi else p / whole
+
+
+def _rounded(x: Fraction, step: int) -> tuple[Fraction, float]:
+    """The printed value (a multiple of `step`) a point rounds to, half up, and how likely:
+    a point on the boundary between two printed values (1/16 = 6.25% at one decimal) is
+    either, half and half."""
+    value = ((x + Fraction(step, 2)) // step) * step
+    return value, 0.5 if value - x == Fraction(step, 2) else 1.0
 
 
 def _phi(z: float) -> float:
