@@ -972,6 +972,7 @@ def _suggest(printed: str, interval, conv: int, half: int, mistyped: bool = True
     lo, hi = interval
     step = 10 ** (numbers.SCALE - conv)
     own = numbers.parse(printed.rstrip("%"))
+    pct = "%" if printed.endswith("%") else ""
     limit = max(most, own.decimals if own else 0)
     fits = [(v, t) for v, t in _variants(printed, False)
             if lo - half <= v <= hi + half and _places(t) <= limit] or [
@@ -983,8 +984,7 @@ def _suggest(printed: str, interval, conv: int, half: int, mistyped: bool = True
         value, text = min(fits, key=lambda f: (_places(f[1]) > max(conv, own.decimals),
                                                abs(f[0] - centre)))
         text = text or numbers.fmt(value, max(conv, own.decimals))
-        return text + ("%" if printed.endswith("%") else "")
-    pct = "%" if printed.endswith("%") else ""
+        return text + pct
     if abs(lo) < INF and abs(hi) < INF and hi - lo <= 2 * step:
         return numbers.fmt(round((lo + hi) / 2 / step) * step, conv) + pct
     first = -((-(lo - half)) // step) * step  # printed values whose interval meets [lo, hi]
